@@ -1,0 +1,1 @@
+"""Trade queries and evasion detectors as Ibis expressions: they run on DuckDB or Spark."""

@@ -1,0 +1,1 @@
+"""Reference data: HS nomenclatures and concordances, countries and groups, sector groups."""

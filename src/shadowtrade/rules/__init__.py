@@ -1,0 +1,1 @@
+"""Sanctions regimes as YAML data: validation and evaluation."""

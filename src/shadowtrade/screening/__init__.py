@@ -1,0 +1,1 @@
+"""Name screening: normalisation, transliteration, candidate index, explained scores."""

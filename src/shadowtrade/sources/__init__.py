@@ -1,0 +1,1 @@
+"""One reader per external format; readers yield validated rows and never write."""
