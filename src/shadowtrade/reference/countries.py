@@ -60,6 +60,9 @@ def countries() -> dict[str, Country]:
             record.alpha_3,
             Country(record.alpha_3, record.alpha_2, int(record.numeric), record.name),
         )
+    for record in pycountry.historic_countries:  # Czechoslovakia, Yugoslavia … in old data
+        numeric = int(record.numeric) if getattr(record, "numeric", None) else None
+        table.setdefault(record.alpha_3, Country(record.alpha_3, "", numeric, record.name))
     return table
 
 
@@ -230,3 +233,23 @@ def country_name(code: str) -> str:
         return str(country_groups()[code]["label"])
     country = countries().get(code)
     return country.name if country else code
+
+
+@lru_cache(maxsize=None)
+def iso3_from_comtrade(code: str) -> str | None:
+    """ISO3 for a UN Comtrade numeric country code (M49 with Comtrade's exceptions).
+
+    >>> iso3_from_comtrade("842"), iso3_from_comtrade("156"), iso3_from_comtrade("0")
+    ('USA', 'CHN', 'WLD')
+    """
+    try:
+        number = int(float(code))
+    except ValueError:
+        return None
+    special = read_yaml("comtrade_codes.yaml")
+    if number in special:
+        return str(special[number])
+    for country in countries().values():
+        if country.numeric == number:
+            return country.iso3
+    return None
