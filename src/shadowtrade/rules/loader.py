@@ -208,6 +208,7 @@ def _build_hs(raw: Any, file: str, rid: str) -> tuple[HsScope | None, list[v.Pro
         tuple(raw.get("possible") or ()),
         bool(raw.get("all")),
         raw.get("nomenclature"),
+        bool(raw.get("in_text")),
     )
     return scope, []
 

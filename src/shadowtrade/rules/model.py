@@ -101,6 +101,8 @@ class HsScope:
 
     ``revision`` is ``any`` when the prefixes are chapters or headings read the same in every
     revision (the UN DPRK resolutions), or the HS edition of a national nomenclature.
+    ``in_text`` is true only when the instrument itself names the HS codes (2397 OP6/OP7, the
+    CHPL); otherwise the prefixes are a screening proxy for words, not law.
     """
 
     revision: str
@@ -109,6 +111,7 @@ class HsScope:
     possible: tuple[str, ...] = ()
     all: bool = False
     nomenclature: str | None = None
+    in_text: bool = False
 
 
 @dataclass(frozen=True)
@@ -215,4 +218,6 @@ class Rule:
         """
         if self.direction == "services_for_third_country_trade":
             return direction == "from_target"
+        if direction == "via_third_country":
+            return self.direction == direction
         return self.direction in (direction, "both")

@@ -27,7 +27,10 @@ RULE_KEYS = (
     },
 )
 LEGAL_REF_KEYS = ({"instrument", "provision", "url"}, {"amended_by"})
-HS_KEYS = ({"revision"}, {"include", "exclude", "possible", "all", "inherit", "nomenclature"})
+HS_KEYS = (
+    {"revision"},
+    {"include", "exclude", "possible", "all", "inherit", "nomenclature", "in_text"},
+)
 EFFECTIVE_KEYS = (set(), {"from", "to", "wind_down_until", "superseded_by", "date_precision", "note"})
 CAP_KEYS = (
     set(),
@@ -81,7 +84,12 @@ def check_keys(
     rule_id: str | None,
     path: str,
 ) -> list[Problem]:
-    """Unknown keys (with the nearest known one) and missing required keys of a mapping."""
+    """Unknown keys (with the nearest known one) and missing required keys of a mapping.
+
+    ``None`` (a missing section) gives no problem here: its parent reports it as missing.
+    """
+    if data is None and path:
+        return []
     if not isinstance(data, dict):
         return [Problem(file, rule_id, path or "(top)", "must be a mapping of keys to values")]
     known = required | optional
