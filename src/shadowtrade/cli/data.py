@@ -1,0 +1,94 @@
+"""``shadowtrade data load|status``: what goes into the warehouse and what it holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shadowtrade.cli.app import app, err_console, print_json, settings
+from shadowtrade.cli.options import JSON, row_progress
+from shadowtrade.errors import UsageError
+from shadowtrade.sources.catalog import FORMATS
+from shadowtrade.sources.loader import load_file, mirror_files
+from shadowtrade.warehouse import LoadResult, Warehouse
+from shadowtrade.warehouse.status import flow_status, quarantine_summary
+
+data_app = typer.Typer(help="Load trade data into the warehouse and see what it holds.",
+                       no_args_is_help=True)
+app.add_typer(data_app, name="data")
+
+
+@data_app.command("load")
+def load(
+    files: list[Path] = typer.Argument(None, help="Trade files to load (CSV, gzip, zip, Parquet, JSON)."),
+    mirror: Path = typer.Option(None, "--mirror", help="Load every known file under this folder."),
+    fmt: str = typer.Option(None, "--format", help=f"Force a format: {'|'.join(FORMATS)}."),
+    release: str = typer.Option(None, "--release", help="Release tag when the file name has none."),
+    as_json: bool = JSON,
+) -> None:
+    """Load trade files; each file is one transaction, a file already loaded is skipped."""
+    targets = _targets(files or [], mirror, fmt)
+    results: list[LoadResult] = []
+    with Warehouse(settings().warehouse_path) as warehouse:
+        for path, chosen in targets:
+            with row_progress(f"Loading {path.name}") as advance:
+                result = load_file(warehouse, path, chosen, release, on_rows=advance)
+            results.append(result)
+            if not as_json:
+                err_console.print(_describe(result), highlight=False)
+    if as_json:
+        print_json([result.__dict__ for result in results])
+
+
+def _targets(files: list[Path], mirror: Path | None, fmt: str | None) -> list[tuple[Path, str | None]]:
+    if not files and mirror is None:
+        raise UsageError("give files to load, or --mirror DIR to load every known file in it")
+    targets: list[tuple[Path, str | None]] = [(path, fmt) for path in files]
+    if mirror is not None:
+        found = mirror_files(mirror)
+        if not found:
+            raise UsageError(f"no known trade file under {mirror}")
+        targets.extend(found)
+    return targets
+
+
+def _describe(result: LoadResult) -> str:
+    name = Path(result.file).name
+    if result.skipped:
+        return f"{name}: already loaded, skipped"
+    text = f"{name}: {result.rows:,} rows from {result.source} {result.release}"
+    text += f" in {result.seconds:.2f} s ({result.rows_per_second:,.0f} rows/s)"
+    if result.quarantined:
+        text += f"; {result.quarantined:,} rows quarantined (see: shadowtrade data status)"
+    if result.replaced:
+        text += f"; replaced {result.replaced:,} rows of an earlier load"
+    return text
+
+
+@data_app.command("status")
+def status(as_json: bool = JSON) -> None:
+    """Sources, releases, periods, rows and quarantined rows in the warehouse."""
+    with Warehouse(settings().warehouse_path) as warehouse:
+        held = flow_status(warehouse)
+        quarantine = quarantine_summary(warehouse)
+    if as_json:
+        print_json({"flows": held, "quarantine": quarantine, "warehouse": str(settings().warehouse_path)})
+        return
+    console = Console()
+    if not held:
+        console.print("The warehouse is empty. Load data: shadowtrade data load --mirror ../shared/data")
+        return
+    table = Table(title=f"Trade flows in {settings().warehouse_path}")
+    for column in ("source", "dataset", "release", "years", "freq", "currency", "rows", "quarantined"):
+        table.add_column(column, justify="right" if column in ("rows", "quarantined") else "left")
+    for row in held:
+        table.add_row(row["source"], row["dataset"], row["release"],
+                      f"{row['first_year']}-{row['last_year']}", row["freq"], row["currency"],
+                      f"{row['rows']:,}", f"{row['quarantined']:,}")
+    console.print(table)
+    for row in quarantine:
+        console.print(f"quarantined: {row['rows']:,} × {row['reason']} (e.g. {row['file']}, line {row['first_line']})",
+                      highlight=False)
