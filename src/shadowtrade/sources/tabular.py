@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -45,8 +46,16 @@ class RawBatch:
     malformed: list[tuple[int | None, str, str]] = field(default_factory=list)
 
     def lines(self) -> pa.Array:
-        """The file line number of every row."""
-        return pa.array(range(self.first_line, self.first_line + self.table.num_rows), pa.int64())
+        """The file line number of every row (rows the parser rejected take up lines too)."""
+        skipped = {number for number, _, _ in self.malformed if number is not None}
+        if not skipped:
+            return pa.array(np.arange(self.first_line, self.first_line + self.table.num_rows))
+        lines, line = [], self.first_line
+        while len(lines) < self.table.num_rows:
+            if line not in skipped:
+                lines.append(line)
+            line += 1
+        return pa.array(lines, pa.int64())
 
 
 def open_text(path: Path, member: str | None = None) -> io.BufferedIOBase:
@@ -131,6 +140,9 @@ def read_batches(
         yield RawBatch(table, line, path, list(malformed))
         line += table.num_rows + len(malformed)
         malformed.clear()
+    if malformed:  # rejected rows after the last batch (or a file of nothing but them)
+        empty = pa.table({name: pa.array([], pa.string()) for name in header})
+        yield RawBatch(empty, line, path, list(malformed))
 
 
 def zlib_error() -> type[Exception]:
@@ -153,7 +165,8 @@ def _open_csv(
         return pacsv.open_csv(
             stream,
             read_options=pacsv.ReadOptions(
-                column_names=header, skip_rows=1 + skip_lines, block_size=_BLOCK
+                column_names=header, skip_rows=1 + skip_lines, block_size=_BLOCK,
+                use_threads=False,  # keeps the line numbers of rejected rows
             ),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
@@ -161,8 +174,10 @@ def _open_csv(
                 strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, OSError, EOFError) as err:
-        raise DataFileError(f"cannot parse the file: {err}", path=str(path)) from err
+    except (pa.ArrowInvalid, OSError, EOFError, zlib_error()) as err:
+        raise DataFileError(
+            f"the file is truncated or corrupt ({err}); download it again", path=str(path)
+        ) from err
 
 
 def _parquet_batches(path: Path, required: tuple[str, ...], fmt: str) -> Iterator[RawBatch]:
@@ -233,6 +248,8 @@ class RowChecks:
     def rejected(self) -> pa.Table:
         """Rejected rows (value checks and parser rejections) as line, raw text, reason."""
         mask = pc.is_valid(self.reason)
+        if not pc.any(mask).as_py() and not self.batch.malformed:
+            return QUARANTINE_SCHEMA.empty_table()
         lines = self.batch.lines().filter(mask)
         raw = _raw_text(self.table.filter(mask))
         reasons = self.reason.filter(mask)

@@ -1,0 +1,46 @@
+# The two commands of the README. Both create .venv when it is missing and install into it.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+# The local copy of the publishers' files; without one, make demo fetches from the publishers.
+MIRROR ?= $(wildcard ../shared/data)
+DEMO_HOME := $(CURDIR)/.shadowtrade
+OUT    := out
+ST     := SHADOWTRADE_HOME=$(DEMO_HOME) $(BIN)/shadowtrade --quiet
+
+.PHONY: install demo test test-all test-slow clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p $(OUT)
+ifneq ($(MIRROR),)
+	$(ST) data load --mirror $(MIRROR)
+else
+	$(ST) data fetch baci
+	$(ST) data fetch eurostat
+	$(ST) data load $(DEMO_HOME)/downloads/*
+endif
+	$(ST) data status
+	$(ST) flows --exporter CHN --importer RUS --years 2017-2023
+	$(ST) report corridor CHN RUS --years 2017-2023 --out $(OUT)/corridor-chn-rus.html
+	@echo "Reports written to $(OUT)/"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not spark" --doctest-modules src/shadowtrade tests
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m "slow" tests
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -q --doctest-modules src/shadowtrade tests
+
+clean:
+	rm -rf $(VENV) $(OUT) $(DEMO_HOME)
