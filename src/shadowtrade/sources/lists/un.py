@@ -69,8 +69,6 @@ def _aliases(record: Element, tag: str) -> tuple[list[str], list[str]]:
 
 
 def _facts(record: Element, entity: ListEntity, is_person: bool) -> None:
-    for value in record.iter("VALUE"):
-        pass  # VALUE elements are read per parent below
     for nat in children(record, "NATIONALITY"):
         entity.add("nationality", [country_code(v.text) or "" for v in nat.iter("VALUE")])
     for addr in children(record, "INDIVIDUAL_ADDRESS" if is_person else "ENTITY_ADDRESS"):

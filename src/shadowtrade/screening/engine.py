@@ -1,0 +1,111 @@
+"""The screening engine: an index over the loaded lists, answering screen and compare requests.
+
+An engine is immutable once built: reloading lists builds a new engine and swaps it in, so a
+running server never sees half an index.
+
+>>> engine = Screener([{"id": "un_sc-KPi.002", "schema": "Person", "caption": "RI JE-SON",
+...                     "properties": {"name": ["RI JE-SON"]}, "datasets": ["un_sc"]}])
+>>> result = engine.screen(ScreenQuery.build(["Ri Che-son"]))
+>>> result["results"][0]["id"], result["results"][0]["match"]
+('un_sc-KPi.002', True)
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from shadowtrade.errors import NotFoundError, UsageError
+from shadowtrade.screening.index import CandidateIndex
+from shadowtrade.screening.names import compare_names
+from shadowtrade.screening.normalise import prepare_name
+from shadowtrade.screening.query import ScreenQuery
+from shadowtrade.screening.scoring import schemata_compatible, score_entity
+
+DEFAULT_THRESHOLD = 0.7
+DEFAULT_LIMIT = 5
+MAX_LIMIT = 500
+CANDIDATES_PER_RESULT = 10
+MIN_CANDIDATES = 50
+
+
+def check_options(threshold: float, limit: int) -> None:
+    """Refuse a threshold outside [0, 1] or a limit outside [1, 500]."""
+    if not 0.0 <= threshold <= 1.0:
+        raise UsageError(f"the threshold {threshold} is not between 0 and 1")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise UsageError(f"the limit {limit} is not between 1 and {MAX_LIMIT}")
+
+
+class Screener:
+    """Screens queries against a fixed set of listed entities (FtM dicts)."""
+
+    def __init__(self, entities: list[dict[str, Any]]) -> None:
+        started = time.perf_counter()
+        self.index = CandidateIndex(entities)
+        self.datasets = sorted({d for e in entities for d in e.get("datasets", [])})
+        self.build_seconds = time.perf_counter() - started
+
+    @property
+    def entity_count(self) -> int:
+        """How many entities the engine screens against."""
+        return len(self.index.entries)
+
+    def screen(self, query: ScreenQuery, threshold: float = DEFAULT_THRESHOLD,
+               limit: int = DEFAULT_LIMIT, datasets: list[str] | None = None) -> dict[str, Any]:
+        """The best matches of a query, highest score first, in the ``screen --json`` shape."""
+        check_options(threshold, limit)
+        if datasets:
+            unknown = [d for d in datasets if d not in self.datasets]
+            if unknown:
+                raise NotFoundError(f"no list {unknown[0]!r} is loaded; loaded lists: "
+                                    f"{', '.join(self.datasets) or 'none'}")
+        names = [prepare_name(n) for n in query.names]
+        wanted = max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT)
+        results = []
+        for position in self.index.candidates(names, query.identifiers, wanted):
+            entry = self.index.entries[position]
+            if datasets and not set(datasets) & set(entry.entity.get("datasets", [])):
+                continue
+            score, explanation = score_entity(query, entry)
+            results.append(_result(entry.entity, score, threshold, explanation))
+        results.sort(key=lambda r: (-r["score"], r["id"]))
+        return {"query": {"names": list(query.names), "schema": query.schema,
+                          "birth_dates": list(query.birth_dates),
+                          "countries": list(query.countries),
+                          "identifiers": list(query.identifiers)},
+                "results": results[:limit]}
+
+    def entity(self, entity_id: str) -> dict[str, Any]:
+        """One listed entity by id."""
+        entry = self.index.by_id.get(entity_id)
+        if entry is None:
+            raise NotFoundError(f"no listed entity has the id {entity_id!r}")
+        return entry.entity
+
+
+def _result(entity: dict[str, Any], score: float, threshold: float,
+            explanation: dict[str, Any]) -> dict[str, Any]:
+    return {"id": entity["id"], "caption": entity.get("caption"), "schema": entity["schema"],
+            "score": score, "match": score >= threshold, "datasets": entity.get("datasets", []),
+            "properties": entity.get("properties", {}), "explanation": explanation}
+
+
+def compare(name1: str, name2: str, schema: str | None = None,
+            threshold: float = DEFAULT_THRESHOLD) -> dict[str, Any]:
+    """Score two names against each other (``compare --json`` shape).
+
+    >>> compare("Kim Jong Un", "김정은")["match"]
+    True
+    """
+    check_options(threshold, 1)
+    first = ScreenQuery.build([name1], schema=schema)
+    second = ScreenQuery.build([name2], schema=schema)
+    result = compare_names(prepare_name(first.names[0]), prepare_name(second.names[0]))
+    score = result.score
+    if not schemata_compatible(first.schema, second.schema):
+        score = 0.0
+    return {"score": score, "match": score >= threshold, "explanation": result.as_dict()}
+
+
+__all__ = ["Screener", "ScreenQuery", "compare", "check_options"]

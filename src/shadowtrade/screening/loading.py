@@ -1,0 +1,83 @@
+"""Loading lists into the warehouse and building a screening engine from what is loaded.
+
+>>> import tempfile, pathlib
+>>> from shadowtrade.warehouse.core import Warehouse
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "internal.csv").write_text("id,name,schema\\nc1,RI JE-SON,Person\\n")
+>>> wh = Warehouse(folder / "w.duckdb")
+>>> [s.entities for s in load_list_files(wh, [folder / "internal.csv"], dataset="internal")]
+[1]
+>>> build_screener(wh).screen(ScreenQuery.build(["Ri Che-son"]))["results"][0]["match"]
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from shadowtrade.errors import NoDataError
+from shadowtrade.screening.engine import Screener
+from shadowtrade.screening.query import ScreenQuery
+from shadowtrade.sources.lists.catalog import FoundList, find_in_mirror
+from shadowtrade.sources.lists.parsed import ParsedList
+from shadowtrade.warehouse.core import Warehouse
+from shadowtrade.warehouse.ingest import file_sha256
+from shadowtrade.warehouse.lists import (
+    ListStatus, ListVersion, list_status, read_list_entities, store_list_version)
+
+__all__ = ["ScreenQuery", "build_screener", "load_list_files", "load_mirror", "export_ftm"]
+
+
+def _version(parsed: ParsedList, paths: tuple[Path, ...]) -> ListVersion:
+    digest = hashlib.sha256("".join(file_sha256(p) for p in paths).encode()).hexdigest()
+    return ListVersion(parsed.dataset, parsed.publisher, parsed.published,
+                       tuple(str(p) for p in paths), digest,
+                       [e.to_ftm() for e in parsed.entities],
+                       [(r.line, r.raw, r.reason) for r in parsed.rejected], parsed.skipped)
+
+
+def load_mirror(warehouse: Warehouse, mirror: Path, only: list[str] | None = None,
+                on_list: Callable[[str], None] | None = None) -> list[ListStatus]:
+    """Load every list found under ``<mirror>/sanctions``; each list is its own transaction,
+    read completely before the warehouse is touched."""
+    found = [f for f in find_in_mirror(mirror) if not only or f.dataset in only]
+    if not found:
+        raise NoDataError(f"no list files found under {mirror / 'sanctions'}")
+    return [_load_found(warehouse, item, on_list) for item in found]
+
+
+def _load_found(warehouse: Warehouse, item: FoundList,
+                on_list: Callable[[str], None] | None) -> ListStatus:
+    if on_list:
+        on_list(item.dataset)
+    return store_list_version(warehouse, _version(item.read(), item.paths))
+
+
+def load_list_files(warehouse: Warehouse, paths: list[Path],
+                    dataset: str | None = None) -> list[ListStatus]:
+    """Load one list from its file(s) (format detected); ``dataset`` names it."""
+    found = FoundList(dataset or "", tuple(paths))
+    return [store_list_version(warehouse, _version(found.read(), found.paths))]
+
+
+def build_screener(warehouse: Warehouse, datasets: list[str] | None = None) -> Screener:
+    """An engine over the loaded lists (all, or some datasets)."""
+    entities = read_list_entities(warehouse, datasets)
+    if not entities:
+        raise NoDataError("no sanctions list is loaded: run 'shadowtrade lists load --mirror "
+                          "DIR' or 'shadowtrade lists fetch --load' first")
+    return Screener(entities)
+
+
+def export_ftm(warehouse: Warehouse, datasets: list[str] | None = None) -> Iterator[str]:
+    """The loaded entities as FollowTheMoney JSON lines."""
+    for entity in read_list_entities(warehouse, datasets):
+        yield json.dumps(entity, ensure_ascii=False)
+
+
+def status(warehouse: Warehouse) -> list[ListStatus]:
+    """The loaded lists."""
+    return list_status(warehouse)

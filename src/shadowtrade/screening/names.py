@@ -1,0 +1,154 @@
+"""Comparing two prepared names: an explained score in [0, 1].
+
+Korean readings are compared on their romanisation keys (surname and given name); other names
+by aligning their words (exact, same spelling skeleton, same consonants, or within an edit
+budget that grows with length). Unmatched query words count fully against the score,
+unmatched candidate words (middle names, patronymics) a little; generic organisation words
+weigh little either way.
+
+>>> from shadowtrade.screening.normalise import prepare_name as p
+>>> compare_names(p("Kim Jong Un"), p("김정은")).score
+0.97
+>>> compare_names(p("YUN HO-JIN"), p("Yun Ho-chin")).score >= 0.9
+True
+>>> compare_names(p("Kim Jong Un"), p("Kim Jong Il")).score < 0.7
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from shadowtrade.screening.normalise import PreparedName, Token
+
+EXTRA_CANDIDATE_WEIGHT = 0.3
+SURNAME_WEIGHT, GIVEN_WEIGHT = 0.5, 1.0
+
+
+@dataclass(frozen=True)
+class NameScore:
+    """The score of one name pair and why."""
+
+    score: float
+    query: str
+    candidate: str
+    detail: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready explanation."""
+        return {"score": self.score, "query": self.query, "candidate": self.candidate,
+                "detail": list(self.detail)}
+
+
+def edit_budget(length: int) -> int:
+    """How many edits a word of this length may differ by and still count as similar.
+
+    >>> [edit_budget(n) for n in (3, 5, 8, 12)]
+    [0, 1, 2, 3]
+    """
+    return 0 if length <= 4 else 1 if length <= 7 else 2 if length <= 11 else 3
+
+
+@lru_cache(maxsize=500_000)
+def token_similarity(a: Token, b: Token) -> tuple[float, str]:
+    """Similarity of two words and the reason (``=``, ``spelling``, ``consonants``, ``edits``)."""
+    if a.text == b.text:
+        return 1.0, "="
+    if a.skeleton == b.skeleton:
+        return 0.95, "spelling"
+    if a.consonants == b.consonants and len(a.consonants) >= 4:
+        return 0.85, "consonants"
+    shorter = min(len(a.skeleton), len(b.skeleton))
+    distance = Levenshtein.distance(a.skeleton, b.skeleton, score_cutoff=edit_budget(shorter) + 1)
+    if distance <= edit_budget(shorter):
+        longer = max(len(a.skeleton), len(b.skeleton))
+        penalty = 1.0 if a.skeleton[:1] == b.skeleton[:1] else 0.85
+        return round((1 - distance / longer) * penalty, 3), f"{distance} edit(s)"
+    return 0.0, ""
+
+
+def _align(query: tuple[Token, ...], candidate: tuple[Token, ...]) -> tuple[float, list[str]]:
+    pairs = []
+    for i, q in enumerate(query):
+        for j, c in enumerate(candidate):
+            sim, why = token_similarity(q, c)
+            if sim > 0:
+                pairs.append((sim, i, j, why))
+    pairs.sort(key=lambda p: -p[0])
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    matched = 0.0
+    detail = []
+    for sim, i, j, why in pairs:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        weight = max(query[i].weight, candidate[j].weight)
+        matched += weight * sim
+        detail.append(f"'{query[i].text}'≈'{candidate[j].text}' {why}: {sim:.2f}")
+    total = sum(max(q.weight, _partner_weight(q, i, candidate, pairs, used_c)) if i in used_q
+                else q.weight for i, q in enumerate(query))
+    extra = sum(c.weight for j, c in enumerate(candidate) if j not in used_c)
+    detail += [f"'{q.text}' unmatched" for i, q in enumerate(query) if i not in used_q]
+    score = matched / (total + EXTRA_CANDIDATE_WEIGHT * extra) if total else 0.0
+    return score, detail
+
+
+def _partner_weight(q: Token, i: int, candidate: tuple[Token, ...],
+                    pairs: list[tuple[float, int, int, str]], used_c: set[int]) -> float:
+    for _, qi, j, _ in pairs:
+        if qi == i and j in used_c:
+            return candidate[j].weight
+    return q.weight
+
+
+def _compact(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
+    a, b = query.compact, candidate.compact
+    if not a or not b or len(query.variants[0]) == len(candidate.variants[0]):
+        return 0.0, []
+    distance = Levenshtein.distance(a, b, score_cutoff=len(a) // 10 + 1)
+    if distance > len(a) // 10:
+        return 0.0, []
+    score = 0.95 * (1 - distance / max(len(a), len(b)))
+    return score, [f"'{a}'≈'{b}' written together: {score:.2f}"]
+
+
+def _korean(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
+    best: tuple[float, list[str]] = (0.0, [])
+    for q_surname, q_given, q_label in query.korean:
+        for c_surname, c_given, c_label in candidate.korean:
+            surname = 1.0 if q_surname == c_surname else 0.0
+            given = 1.0 if q_given == c_given else 0.0
+            score = (SURNAME_WEIGHT * surname + GIVEN_WEIGHT * given) / (
+                SURNAME_WEIGHT + GIVEN_WEIGHT)
+            if score == 1.0 and query.raw.lower() != candidate.raw.lower():
+                score = 0.97  # same name under another romanisation or script
+            detail = [f"korean '{q_label}'≈'{c_label}': surname "
+                      f"{'same' if surname else 'differs'} ({q_surname}/{c_surname}), given name "
+                      f"{'same' if given else 'differs'} ({q_given}/{c_given}): {score:.2f}"]
+            if score > best[0] or not best[1]:
+                best = (score, detail)
+    return best
+
+
+def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
+    """Score two prepared names (the best reading of each), with the alignment that gave it."""
+    if query.raw.casefold() == candidate.raw.casefold():
+        return NameScore(1.0, query.raw, candidate.raw, ("identical",))
+    if query.korean and candidate.korean:
+        score, detail = _korean(query, candidate)
+        return NameScore(round(score, 3), query.raw, candidate.raw, tuple(detail))
+    best: tuple[float, list[str]] = (0.0, [])
+    for q_tokens in query.variants:
+        for c_tokens in candidate.variants:
+            found = _align(q_tokens, c_tokens)
+            if found[0] > best[0] or not best[1]:
+                best = found
+    compact = _compact(query, candidate)
+    if compact[0] > best[0]:
+        best = compact
+    return NameScore(round(min(best[0], 1.0), 3), query.raw, candidate.raw, tuple(best[1]))

@@ -1,0 +1,165 @@
+"""Name normalisation: folding to Latin tokens, spelling skeletons, generic tokens weighted down,
+name order, and the Korean reading of a name when it has one.
+
+>>> name = prepare_name("KIM, Jong-un")
+>>> [t.text for t in name.variants[0]], name.korean
+(['jong', 'un', 'kim'], (('gim', 'jongon', 'KIM | Jong-un'),))
+>>> prepare_name("ОАО Беларуськалий").variants[0][0].weight
+0.3
+>>> skeleton("Alexander") == skeleton("Aleksander"), skeleton("Yuriy") == skeleton("Jurij")
+(True, True)
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from shadowtrade.screening.korean import (
+    is_common_surname, korean_key, romanise_hangul, segments_as_korean, split_hangul_name,
+    surname_key)
+from shadowtrade.screening.scripts import detect_script, han_to_hangul, han_to_pinyin, to_latin
+
+ORG_FORMS = frozenset(
+    "llc ltd limited co company corp corporation inc incorporated jsc ojsc oao ooo zao pao ao "
+    "cjsc pjsc tov plc gmbh ag sa sarl srl bv nv llp lp group holding holdings trading "
+    "international intl enterprise enterprises industrial industries the of and for "
+    "obshchestvo ogranichennoi ogranichennoy otvetstvennostiu otvetstvennostyu aktsionernoe "
+    "otkrytoe zakrytoe publichnoe tovarishchestvo joint stock open closed public firm "
+    "partnership unitary republican federal state corporation".split())
+PARTICLES = frozenset("al el bin ibn bint abu abd de da di del van von der la le du y".split())
+TITLES = frozenset("mr mrs ms miss dr prof sir".split())
+MAX_TOKENS = 12
+
+_SKELETON_RULES = [(re.compile(p), r) for p, r in [
+    (r"dzh|dj|zh", "Z"), (r"x", "ks"), (r"ph", "f"), (r"w", "v"), (r"kh", "h"), (r"ck", "k"),
+    (r"q", "k"), (r"th", "t"), (r"dh", "d"), (r"tch", "ch"), (r"sch", "sh"), (r"y", "i"),
+    (r"j(?=[aeiou]|$)", "i"), (r"ou|oo", "u"), (r"ee", "i"), (r"(.)\1", r"\1"),
+    (r"ii", "i"), (r"ie$", "i"), (r"e(?=r$)", "")]]
+_SPLIT = re.compile(r"[^\w]+|_")
+
+
+class Token(NamedTuple):
+    """One word of a name in Latin letters, with its spelling keys and weight."""
+
+    text: str
+    skeleton: str
+    consonants: str
+    weight: float
+
+
+class PreparedName(NamedTuple):
+    """A name ready to compare: alternative token lists and Korean readings (surname key,
+    given-name key, label)."""
+
+    raw: str
+    script: str
+    variants: tuple[tuple[Token, ...], ...]
+    korean: tuple[tuple[str, str, str], ...]
+
+    @property
+    def compact(self) -> str:
+        """The first variant's skeletons joined (finds 'JSCARGUMENT')."""
+        return "".join(t.skeleton for t in self.variants[0])
+
+
+@lru_cache(maxsize=300_000)
+def skeleton(word: str) -> str:
+    """A spelling key on which common transliteration variants coincide."""
+    key = word.lower()
+    for pattern, replacement in _SKELETON_RULES:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+@lru_cache(maxsize=300_000)
+def make_token(word: str) -> Token:
+    """A :class:`Token` for one lower-case ASCII word."""
+    skel = skeleton(word)
+    consonants = skel[:1] + re.sub(r"[aeiou]", "", skel[1:])
+    weight = 0.3 if word in ORG_FORMS else 0.5 if (word in PARTICLES or len(word) == 1) else 1.0
+    return Token(word, skel, re.sub(r"(.)\1", r"\1", consonants), weight)
+
+
+def latin_words(text: str) -> list[str]:
+    """Lower-case ASCII words of any-script text (titles dropped).
+
+    >>> latin_words("Dr. Jong-Un KIM")
+    ['jong', 'un', 'kim']
+    """
+    folded = to_latin(text).lower().replace("'", "").replace("\u2019", "")
+    words = [w for w in _SPLIT.split(folded) if w]
+    return [w for w in words if w not in TITLES][:MAX_TOKENS]
+
+
+@lru_cache(maxsize=200_000)
+def prepare_name(raw: str) -> PreparedName:
+    """Prepare a name of any script for comparison (cached)."""
+    text = " ".join(raw.split())
+    script = detect_script(text)
+    if script == "hangul":
+        return _prepare_hangul(text)
+    if script == "han":
+        return _prepare_han(text)
+    if "," in text:  # SURNAME, Given
+        surname, _, given = text.partition(",")
+        words = latin_words(given) + latin_words(surname)
+        korean = _korean_latin(latin_words(surname), given, text)
+    else:
+        words = latin_words(text)
+        korean = _korean_from_order(text)
+    return PreparedName(raw, script, (tuple(make_token(w) for w in words),), korean)
+
+
+def _korean_latin(surname_words: list[str], given: str, label: str) -> tuple[tuple[str, str,
+                                                                                   str], ...]:
+    if len(surname_words) != 1 or not is_common_surname(surname_words[0]):
+        return ()
+    given_words = latin_words(given)
+    if not given_words or not all(segments_as_korean(w) for w in given_words):
+        return ()
+    given_key = korean_key("".join(given_words))
+    if len(given_key) > 10:
+        return ()
+    surname = surname_words[0]
+    return ((surname_key(surname), given_key, f"{surname.upper()} | {given.strip()}"),)
+
+
+def _korean_from_order(text: str) -> tuple[tuple[str, str, str], ...]:
+    """Korean readings of a Latin name in either order; an ALL-CAPS word marks the surname."""
+    parts = text.split()
+    if not 2 <= len(parts) <= 4:
+        return ()
+    ends = [i for i in (0, len(parts) - 1) if is_common_surname(parts[i])]
+    if not ends:
+        return ()
+    parts = [to_latin(p) for p in parts]
+    upper = [i for i, p in enumerate(parts) if p.isupper() and len(p) > 1]
+    firsts = upper if len(upper) == 1 and upper[0] in ends else ends
+    readings: list[tuple[str, str, str]] = []
+    for index in firsts:
+        given = [p for i, p in enumerate(parts) if i != index]
+        found = _korean_latin(latin_words(parts[index]), " ".join(given), text)
+        readings.extend(r for r in found if r not in readings)
+    return tuple(readings)
+
+
+def _prepare_hangul(text: str) -> PreparedName:
+    parts = text.split()
+    surname, given = (parts[0], "".join(parts[1:])) if len(parts) > 1 and len(parts[0]) <= 2 \
+        else split_hangul_name(text.replace(" ", ""))
+    rr_surname, rr_given = romanise_hangul(surname), romanise_hangul(given)
+    korean = ((surname_key(rr_surname), korean_key(rr_given),
+               f"{rr_surname.upper()} | {rr_given}"),) if given else ()
+    tokens = tuple(make_token(w) for w in latin_words(f"{rr_surname} {rr_given}"))
+    return PreparedName(text, "hangul", (tokens,), korean)
+
+
+def _prepare_han(text: str) -> PreparedName:
+    pinyin = han_to_pinyin(text)
+    variants = [tuple(make_token(w) for w in pinyin)]
+    if len(pinyin) >= 3:
+        variants.append((make_token(pinyin[0]), make_token("".join(pinyin[1:]))))
+    korean = _prepare_hangul(han_to_hangul(text)).korean if len(pinyin) <= 4 else ()
+    return PreparedName(text, "han", tuple(v for v in variants if v), korean)

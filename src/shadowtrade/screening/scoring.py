@@ -1,0 +1,111 @@
+"""Scoring a listed entity against a query: the best name pair, then qualifiers.
+
+Birth date, nationality and schema mismatches lower the score; an identical identifier
+(passport, IMO number, registration number) decides the match on its own.
+
+>>> from shadowtrade.screening.index import IndexedEntity, name_keys
+>>> from shadowtrade.screening.query import ScreenQuery
+>>> entry = IndexedEntity.from_ftm({"id": "x", "schema": "Person", "properties": {
+...     "name": ["KIM JONG UN"], "birthDate": ["1984-01-08"]}})
+>>> score_entity(ScreenQuery.build(["김정은"]), entry)[0]
+0.97
+>>> score_entity(ScreenQuery.build(["Kim Jong Un"], birth_dates=["1960"]), entry)[0]
+0.75
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shadowtrade.screening.index import IndexedEntity, name_keys
+from shadowtrade.screening.names import NameScore, compare_names
+from shadowtrade.screening.normalise import prepare_name
+from shadowtrade.screening.query import ScreenQuery
+
+WEAK_ALIAS_FACTOR = 0.9
+SCHEMA_PENALTY = 0.35
+COUNTRY_PENALTY = 0.15
+BIRTH_YEAR_PENALTY = 0.25
+BIRTH_DAY_PENALTY = 0.1
+_FAMILIES = {"Person": "person", "Organization": "org", "Company": "org", "Vessel": "vessel",
+             "Aircraft": "aircraft"}
+
+
+def schemata_compatible(query: str, candidate: str) -> bool:
+    """False when the two schemata cannot describe the same thing (a person and a vessel).
+
+    >>> schemata_compatible("Person", "LegalEntity"), schemata_compatible("Person", "Vessel")
+    (True, False)
+    """
+    if "Thing" in (query, candidate):
+        return True
+    a, b = _FAMILIES.get(query, "legal"), _FAMILIES.get(candidate, "legal")
+    if a == b:
+        return True
+    return "legal" in (a, b) and {a, b} <= {"legal", "person", "org"}
+
+
+def best_name(query: ScreenQuery, entry: IndexedEntity) -> NameScore:
+    """The best-scoring pair of a query name and a listed name.
+
+    Only listed names sharing an index key with the query name are compared (when some do):
+    the others cannot score well, and skipping them keeps screening fast.
+    """
+    best: NameScore | None = None
+    for raw in query.names:
+        prepared = prepare_name(raw)
+        wanted = name_keys(prepared)
+        positions = [i for i, keys in enumerate(entry.keys) if keys & wanted] \
+            or range(len(entry.names))
+        for position in positions:
+            listed = entry.names[position]
+            found = compare_names(prepared, listed)
+            if position in entry.weak:
+                found = NameScore(round(found.score * WEAK_ALIAS_FACTOR, 3), found.query,
+                                  found.candidate, found.detail + ("weak alias",))
+            if best is None or found.score > best.score:
+                best = found
+    return best or NameScore(0.0, "", "", ("no names",))
+
+
+def _birth_adjustment(query: ScreenQuery, entry: IndexedEntity) -> tuple[float, str] | None:
+    if not query.birth_dates or not entry.birth_dates:
+        return None
+    for asked in query.birth_dates:
+        for listed in entry.birth_dates:
+            if asked.startswith(listed) or listed.startswith(asked):
+                return 0.0, f"birth date {asked} agrees with {listed}"
+    years = {d[:4] for d in entry.birth_dates}
+    if any(d[:4] in years for d in query.birth_dates):
+        return -BIRTH_DAY_PENALTY, f"birth year agrees, day differs ({', '.join(entry.birth_dates)})"
+    return -BIRTH_YEAR_PENALTY, f"birth date differs ({', '.join(entry.birth_dates)})"
+
+
+def _qualifiers(query: ScreenQuery, entry: IndexedEntity) -> list[dict[str, Any]]:
+    found = []
+    schema = entry.entity.get("schema", "Thing")
+    if not schemata_compatible(query.schema, schema):
+        found.append({"feature": "schema", "adjustment": -SCHEMA_PENALTY,
+                      "detail": f"query is a {query.schema}, candidate a {schema}"})
+    birth = _birth_adjustment(query, entry)
+    if birth:
+        found.append({"feature": "birth_date", "adjustment": birth[0], "detail": birth[1]})
+    if query.countries and entry.countries and not set(query.countries) & entry.countries:
+        found.append({"feature": "country", "adjustment": -COUNTRY_PENALTY,
+                      "detail": f"country {', '.join(query.countries)} not in "
+                                f"{', '.join(sorted(entry.countries))}"})
+    return found
+
+
+def score_entity(query: ScreenQuery, entry: IndexedEntity) -> tuple[float, dict[str, Any]]:
+    """The score in [0, 1] and its explanation."""
+    shared = set(query.identifiers) & entry.identifiers
+    if shared:
+        ident = sorted(shared)[0]
+        return 1.0, {"identifier": {"score": 1.0, "detail": f"identifier {ident} is identical"},
+                     "qualifiers": []}
+    name = best_name(query, entry)
+    qualifiers = _qualifiers(query, entry)
+    score = name.score + sum(q["adjustment"] for q in qualifiers)
+    score = round(min(1.0, max(0.0, score)), 3)
+    return score, {"name": name.as_dict(), "qualifiers": qualifiers}
