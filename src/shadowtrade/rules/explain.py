@@ -122,7 +122,7 @@ def _limits(rule: Rule, value: float | None) -> list[str]:
             + (f" (declared value {value:,.0f})." if value is not None else ".")
         )
     if rule.exceptions:
-        parts.append("Exceptions: " + "; ".join(e["text"] for e in rule.exceptions))
+        parts.append("Exceptions: " + "; ".join(e["text"].rstrip(". ") for e in rule.exceptions) + ".")
     return parts
 
 
