@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from shadowtrade.errors import NotFoundError, UsageError
+from shadowtrade.errors import NotFoundError, ShadowtradeError, UsageError
 from shadowtrade.screening.index import CandidateIndex
 from shadowtrade.screening.names import compare_names
 from shadowtrade.screening.normalise import prepare_name
@@ -84,6 +84,42 @@ class Screener:
         return entry.entity
 
 
+class EngineHolder:
+    """The engine a server uses now; :meth:`swap` replaces it in one assignment, so requests
+    see either the old index or the new one, never a half-built one.
+
+    >>> holder = EngineHolder(None)
+    >>> holder.ready
+    False
+    """
+
+    def __init__(self, engine: Screener | None) -> None:
+        self._engine = engine
+
+    @property
+    def ready(self) -> bool:
+        """True once an engine is in place."""
+        return self._engine is not None
+
+    @property
+    def engine(self) -> Screener:
+        """The current engine; raises :class:`NoDataError` (HTTP 503 at the API) before one
+        is built."""
+        if self._engine is None:
+            raise EngineNotReady("the screening index is not built yet; retry shortly")
+        return self._engine
+
+    def swap(self, engine: Screener) -> None:
+        """Put a fully built engine in place of the current one."""
+        self._engine = engine
+
+
+class EngineNotReady(ShadowtradeError):
+    """No engine is built yet."""
+
+    http_status = 503
+
+
 def _result(entity: dict[str, Any], score: float, threshold: float,
             explanation: dict[str, Any]) -> dict[str, Any]:
     return {"id": entity["id"], "caption": entity.get("caption"), "schema": entity["schema"],
@@ -108,4 +144,5 @@ def compare(name1: str, name2: str, schema: str | None = None,
     return {"score": score, "match": score >= threshold, "explanation": result.as_dict()}
 
 
-__all__ = ["Screener", "ScreenQuery", "compare", "check_options"]
+__all__ = ["EngineHolder", "EngineNotReady", "Screener", "ScreenQuery", "compare",
+           "check_options"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from shadowtrade.warehouse.ingest import file_sha256
 from shadowtrade.warehouse.lists import (
     ListStatus, ListVersion, list_status, read_list_entities, store_list_version)
 
-__all__ = ["ScreenQuery", "build_screener", "load_list_files", "load_mirror", "export_ftm"]
+__all__ = ["ScreenQuery", "build_screener", "cached_screener", "load_list_files", "load_mirror", "export_ftm"]
 
 
 def _version(parsed: ParsedList, paths: tuple[Path, ...]) -> ListVersion:
@@ -70,6 +71,36 @@ def build_screener(warehouse: Warehouse, datasets: list[str] | None = None) -> S
         raise NoDataError("no sanctions list is loaded: run 'shadowtrade lists load --mirror "
                           "DIR' or 'shadowtrade lists fetch --load' first")
     return Screener(entities)
+
+
+def cached_screener(warehouse: Warehouse, cache_dir: Path,
+                    datasets: list[str] | None = None) -> Screener:
+    """Like :func:`build_screener`, but keeps the built engine in ``cache_dir`` (keyed by the
+    loaded list versions) so the next command starts in a fraction of the build time.
+
+    The cache is written by this program into the user's own data folder and read back only
+    when its key matches the loaded versions; a broken cache file is rebuilt.
+    """
+    versions = [(s.dataset, s.sha256, s.load_id) for s in list_status(warehouse)]
+    key = hashlib.sha256(json.dumps([versions, sorted(datasets or [])]).encode()).hexdigest()
+    path = cache_dir / f"screening-{key[:20]}.pickle"
+    if path.is_file():
+        try:
+            with open(path, "rb") as handle:
+                engine = pickle.load(handle)  # noqa: S301 (our own file, see docstring)
+            if isinstance(engine, Screener):
+                return engine
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            pass
+    engine = build_screener(warehouse, datasets)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in cache_dir.glob("screening-*.pickle"):
+        old.unlink(missing_ok=True)
+    partial = path.with_suffix(".part")
+    with open(partial, "wb") as handle:
+        pickle.dump(engine, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
+    return engine
 
 
 def export_ftm(warehouse: Warehouse, datasets: list[str] | None = None) -> Iterator[str]:

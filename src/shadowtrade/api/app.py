@@ -1,0 +1,48 @@
+"""The FastAPI application factory.
+
+>>> from shadowtrade.screening.engine import Screener
+>>> app = create_app(Screener([]))
+>>> sorted(p for p in app.app.openapi()["paths"] if p.startswith("/match"))
+['/match/{dataset}']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from shadowtrade.api.errors import install_error_handlers
+from shadowtrade.api.limits import BodySizeLimit
+from shadowtrade.api.routes import router
+from shadowtrade.screening.engine import EngineHolder, Screener
+
+MAX_BODY_BYTES = 1_000_000
+
+
+def create_app(engine: Screener | EngineHolder | None = None,
+               max_body_bytes: int = MAX_BODY_BYTES) -> Any:
+    """A screening API over an engine (or a holder whose engine can be swapped later).
+
+    Returns the ASGI app wrapped in the body-size limit; the FastAPI app is ``.app``.
+    """
+    api = FastAPI(title="shadowtrade screening API",
+                  description="Sanctions screening with yente's protocol: POST /match/{dataset},"
+                              " GET /search/{dataset}, GET /entities/{id}.",
+                  version="1")
+    api.state.engines = engine if isinstance(engine, EngineHolder) else EngineHolder(engine)
+    api.include_router(router)
+    install_error_handlers(api)
+    return _Limited(api, max_body_bytes)
+
+
+class _Limited(BodySizeLimit):
+    """The FastAPI app behind the body limit, still reachable as ``.routes`` and ``.state``."""
+
+    @property
+    def routes(self) -> Any:
+        return self.app.routes
+
+    @property
+    def state(self) -> Any:
+        return self.app.state
