@@ -1,0 +1,234 @@
+"""Re-routing: a sanctioning bloc's exports to candidate conduits against its exports to the target.
+
+The "Eurasian roundabout" (Chupilkin, Javorcik and Plekhanov, EBRD WP 2023): after sanctions,
+EU exports to Russia fell while exports to Armenia, Kazakhstan and the Kyrgyz Republic jumped.
+For each conduit the detector compares growth from ``base`` to ``year`` with growth to the
+target, and (difference in differences) with the median growth of the sanctioner's exports to
+every other partner it reports. With a product group it also compares restricted goods with
+everything else on the same corridor.
+
+Only figures the sanctioner reported itself (or reconciled sources such as BACI) are used: the
+conduit's own import statistics belong to the mirror-gap detector.
+
+>>> params = ReroutingParams("RUS", "EU27", ("KGZ", "KAZ"), 2021, 2023)
+>>> params.conduits
+('KGZ', 'KAZ')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from shadowtrade.analysis.findings import (
+    DetectorResult, Finding, execute_rows, left_join, log_of, money, ratio,
+)
+from shadowtrade.analysis.flows import FlowQuery, corridor_series, side_condition
+from shadowtrade.errors import NoDataError, UsageError
+from shadowtrade.reference.countries import WORLD, country_groups, resolve_country
+from shadowtrade.reference.groups import get_group
+
+RECONCILED = ("baci", "atlas")
+CAVEATS = [
+    "Growth is nominal (current prices and exchange rates); a weaker rouble or inflation moves "
+    "all corridors, which is why conduits are also compared with all other partners.",
+    "A surge to a neighbour is a signal, not proof: local demand, new factories and re-exports "
+    "of non-restricted goods also raise it. Check the products and the conduit's exports "
+    "to the target before drawing conclusions.",
+    "Exports are attributed to the declared destination; goods re-exported from the conduit "
+    "appear in the conduit's exports only if it reports them.",
+]
+
+
+@dataclass(frozen=True)
+class ReroutingParams:
+    """Who sanctions whom, through which conduits, between which years."""
+
+    target: str
+    sanctioner: str
+    conduits: tuple[str, ...]
+    base: int
+    year: int
+    source: str | None = None
+    group: str | None = None
+    min_ratio: float = 2.0
+    min_excess: float = 1.5
+    min_base_value: float = 1e8
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "target", resolve_country(self.target))
+        object.__setattr__(self, "sanctioner", resolve_country(self.sanctioner))
+        conduits = tuple(resolve_country(code) for code in self.conduits)
+        if not conduits:
+            raise UsageError("no conduits given: list candidate countries, e.g. --via ARM,KGZ")
+        for code in conduits:
+            if code in (self.target, self.sanctioner):
+                raise UsageError(f"conduit '{code}' is also the target or the sanctioner")
+        object.__setattr__(self, "conduits", conduits)
+        if self.base >= self.year:
+            raise UsageError(f"base year {self.base} must come before the year {self.year}")
+        if self.group:
+            get_group(self.group)
+
+
+def sanctioner_reported(flows: ir.Table, sanctioner: str) -> ir.Table:
+    """Rows the sanctioner (or a member) reported, plus reconciled sources (BACI, Atlas)."""
+    own = side_condition(flows.reporter, flows.year, sanctioner) | (flows.reporter == sanctioner)
+    return flows.filter(own | flows.source.isin(list(RECONCILED)))
+
+
+def _pair(flows: ir.Table, params: ReroutingParams, importer: str, group: str | None) -> ir.Table:
+    by = "group" if group else "total"
+    query = FlowQuery(params.sanctioner, importer, years=(params.base, params.year),
+                      source=params.source, by=by, groups=(group,) if group else None)
+    series = corridor_series(flows, query)
+    series = series.filter(series.year.isin([params.base, params.year]))
+    at = series.year == params.base
+    return series.group_by(["source", "currency"]).aggregate(
+        base_value=ibis.cases((at, series.value), else_=0.0).sum(),
+        year_value=ibis.cases((~at, series.value), else_=0.0).sum(),
+        base_rows=at.cast("int64").sum(),
+    ).mutate(country=ibis.literal(importer))
+
+
+def _corridors(flows: ir.Table, params: ReroutingParams, group: str | None) -> ir.Table:
+    parts = [_pair(flows, params, code, group) for code in (params.target, *params.conduits)]
+    table = ibis.union(*parts)
+    return table.mutate(growth=ratio(table.year_value, table.base_value))
+
+
+def comparison_growth(flows: ir.Table, params: ReroutingParams) -> ir.Table:
+    """Median growth of the sanctioner's exports to every other partner, per source.
+
+    Partners need at least ``min_base_value`` of exports in the base year; the target and the
+    conduits are left out. The sanctioner's own aggregate rows (Eurostat's EU27 annual file)
+    count where they exist, member rows otherwise.
+    """
+    groups = [WORLD, *country_groups()]
+    rows = flows.filter(flows.year.isin([params.base, params.year]) & (flows.hs_code == "TOTAL"))
+    if params.source:
+        rows = rows.filter(rows.source == params.source)
+    members = side_condition(rows.exporter, rows.year, params.sanctioner) & ~rows["aggregate"]
+    rows = rows.filter((members | (rows.exporter == params.sanctioner))
+                       & ~rows.importer.isin(groups + [params.target, *params.conduits])
+                       & ~rows.importer.startswith("X_"))
+    keys = ["source", "currency", "importer", "year"]
+    rows = rows.mutate(_rank=(rows.freq == "A").cast("int8") * 2 + (~rows["aggregate"]).cast("int8"))
+    rows = rows.filter(rows._rank == rows._rank.max().over(group_by=keys))
+    totals = rows.group_by(keys).aggregate(value=rows.value.sum())
+    at = totals.year == params.base
+    wide = totals.group_by(["source", "currency", "importer"]).aggregate(
+        base_value=ibis.cases((at, totals.value), else_=0.0).sum(),
+        year_value=ibis.cases((~at, totals.value), else_=0.0).sum(),
+    )
+    wide = wide.filter(wide.base_value >= params.min_base_value)
+    growth = ratio(wide.year_value, wide.base_value)
+    return wide.group_by(["source", "currency"]).aggregate(
+        comparison_growth=growth.median(), comparison_partners=wide.count())
+
+
+def rerouting_table(flows: ir.Table, params: ReroutingParams) -> ir.Table:
+    """One row per source and conduit: growth to the conduit, to the target and the scores.
+
+    Columns: ``source``, ``currency``, ``country``, ``base_value``, ``year_value``,
+    ``growth_sanctioner_to_conduit``, ``target_base_value``, ``target_year_value``,
+    ``growth_sanctioner_to_target``, ``comparison_growth``, ``comparison_partners``,
+    ``did_vs_comparison`` (log points), ``score`` (log of conduit growth over target growth),
+    and with a group ``restricted_growth``, ``other_growth``, ``did_restricted_vs_other``.
+    """
+    reported = sanctioner_reported(flows, params.sanctioner)
+    table = _corridors(reported, params, None)
+    target = table.filter(table.country == params.target).select(
+        "source", "currency", target_base_value=table.base_value,
+        target_year_value=table.year_value, growth_sanctioner_to_target=table.growth)
+    conduits = table.filter(table.country != params.target)
+    joined = left_join(conduits, target, ["source", "currency"])
+    joined = left_join(joined, comparison_growth(reported, params), ["source", "currency"])
+    joined = joined.mutate(growth_sanctioner_to_conduit=joined.growth).drop("growth")
+    if params.group:
+        joined = _with_goods(joined, reported, params)
+    gc, gt = log_of(joined.growth_sanctioner_to_conduit), log_of(joined.growth_sanctioner_to_target)
+    joined = joined.mutate(score=gc - gt, did_vs_comparison=gc - log_of(joined.comparison_growth))
+    return joined.order_by([joined.source, ibis.desc(joined.score)])
+
+
+def _with_goods(joined: ir.Table, flows: ir.Table, params: ReroutingParams) -> ir.Table:
+    goods = _corridors(flows, params, params.group).select(
+        "source", "currency", "country", restricted_base_value="base_value",
+        restricted_year_value="year_value", restricted_growth="growth")
+    joined = left_join(joined, goods, ["source", "currency", "country"])
+    other = ratio(joined.year_value - joined.restricted_year_value.fill_null(0),
+                  joined.base_value - joined.restricted_base_value.fill_null(0))
+    joined = joined.mutate(other_growth=other)
+    return joined.mutate(did_restricted_vs_other=log_of(joined.restricted_growth)
+                         - log_of(joined.other_growth))
+
+
+def detect_rerouting(flows: ir.Table, params: ReroutingParams) -> DetectorResult:
+    """Run the re-routing detector; findings are conduits ranked by score.
+
+    >>> # detect_rerouting(flows, ReroutingParams("RUS", "EU27", ("KGZ",), 2021, 2023))
+    """
+    rows = execute_rows(rerouting_table(flows, params))
+    rows = _main_source(_check(rows, params), params)
+    findings = sorted(_findings(rows, params), key=lambda f: -f.score)
+    parameters = {"target": params.target, "sanctioner": params.sanctioner,
+                  "conduits": list(params.conduits), "base": params.base, "year": params.year,
+                  "source": rows[0]["source"], "group": params.group,
+                  "min_ratio": params.min_ratio, "min_excess": params.min_excess}
+    return DetectorResult("rerouting", parameters, findings, rows, [rows[0]["source"]], CAVEATS)
+
+
+def _check(rows: list[dict[str, Any]], params: ReroutingParams) -> list[dict[str, Any]]:
+    usable = [r for r in rows if r["target_base_value"] and r["base_value"]]
+    if usable and params.group and not any(r.get("restricted_base_value") for r in usable):
+        raise NoDataError(
+            f"no flows of sector group '{params.group}' from {params.sanctioner} to the conduits "
+            f"in {params.base}: the loaded sources hold totals only for these corridors; drop "
+            "--group or load product-level data (BACI, Comtrade HS6)")
+    if usable:
+        return usable
+    what = f"{params.sanctioner} exports to {params.target}"
+    if not rows or not any(r["target_base_value"] for r in rows):
+        raise NoDataError(f"no figures for {what} in the base year {params.base} as reported by "
+                          f"{params.sanctioner}: pick a base year with data "
+                          "(see shadowtrade data status)")
+    raise NoDataError(f"no figures for {params.sanctioner} exports to any of "
+                      f"{', '.join(params.conduits)} in the base year {params.base}")
+
+
+def _main_source(rows: list[dict[str, Any]], params: ReroutingParams) -> list[dict[str, Any]]:
+    """Keep the source covering the most conduits (reported rather than reconciled on ties)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["source"]] = counts.get(row["source"], 0) + 1
+    best = max(counts, key=lambda s: (counts[s], s not in RECONCILED, s))
+    return [r for r in rows if r["source"] == best]
+
+
+def _findings(rows: list[dict[str, Any]], params: ReroutingParams) -> list[Finding]:
+    found = []
+    for row in rows:
+        gc, gt = row["growth_sanctioner_to_conduit"], row["growth_sanctioner_to_target"]
+        if gc is None or gt is None or gc / gt < params.min_ratio:
+            continue
+        comparison = row["comparison_growth"]
+        if comparison and gc / comparison < params.min_excess:
+            continue
+        found.append(Finding(row["country"], float(row["score"]), _headline(row, params), row))
+    return found
+
+
+def _headline(row: dict[str, Any], params: ReroutingParams) -> str:
+    cur = row["currency"]
+    text = (f"{params.sanctioner} exports to {row['country']} grew {row['growth_sanctioner_to_conduit']:.1f}x "
+            f"from {params.base} to {params.year} ({money(row['base_value'], cur)} to "
+            f"{money(row['year_value'], cur)}) while exports to {params.target} moved "
+            f"{row['growth_sanctioner_to_target']:.2f}x")
+    if row["comparison_growth"]:
+        text += (f"; exports to {row['comparison_partners']} other partners grew "
+                 f"{row['comparison_growth']:.2f}x (median)")
+    return text + f" [{row['source']}]."
