@@ -1,0 +1,234 @@
+"""Unit values: value per kilogram by product and corridor, against its own history and the world.
+
+A price that jumps while the goods stay the same signals mislabelling, misinvoicing or a switch
+to dearer goods under the same code: the EBRD (2025) found unit values of goods reaching Russia
+rose substantially after sanctions; China's imports of North Korean wigs and false eyelashes went
+from about USD 17/kg (2019) to USD 99/kg (2023).
+
+Only rows with a positive quantity enter a unit value (``value_with_quantity / quantity``);
+``coverage`` says which share of the value that is. The "world" reference is the same product in
+the same source and year on every *other* corridor loaded (for BACI extracts of a few countries
+that is a thin reference: the result says how many corridors it holds).
+
+>>> UnitValueParams("CHN", "RUS", (2019, 2023), group="chpl_tier_1").key
+'group'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+
+from shadowtrade.analysis.findings import (
+    DetectorResult, Finding, execute_rows, left_join, log_of, ratio, years_text,
+)
+from shadowtrade.analysis.flows import side_condition
+from shadowtrade.errors import NoDataError, UsageError
+from shadowtrade.model.codes import normalise_hs_code
+from shadowtrade.reference.countries import resolve_country
+from shadowtrade.reference.groups import get_group, groups_members
+
+REVISIONS = ["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
+MIN_WORLD_CORRIDORS = 5  # fewer other corridors than this make a reference too thin to discount
+MAD_SCALE = 1.4826  # makes the median absolute deviation comparable to a standard deviation
+CAVEATS = [
+    "A unit value is an average over everything declared under the code: a change of product "
+    "mix inside the code moves it as much as a change of price.",
+    "Quantities are net mass as reported (BACI converts to tonnes and estimates some); rows "
+    "without a quantity are left out of the unit value, see 'coverage'.",
+    "Values are nominal USD (BACI: FOB-reconciled); compare with the world reference, which "
+    "moves with inflation and exchange rates too.",
+]
+
+
+@dataclass(frozen=True)
+class UnitValueParams:
+    """Which corridor and products: a sector ``group`` or HS ``prefixes``, years, thresholds."""
+
+    exporter: str
+    importer: str
+    years: tuple[int, int]
+    group: str | None = None
+    prefixes: tuple[str, ...] = ()
+    by: str = "group"
+    source: str | None = None
+    min_change: float = 1.5
+    min_value: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "exporter", resolve_country(self.exporter))
+        object.__setattr__(self, "importer", resolve_country(self.importer))
+        object.__setattr__(self, "prefixes", tuple(normalise_hs_code(p) for p in self.prefixes))
+        if bool(self.group) == bool(self.prefixes):
+            raise UsageError("give either a sector group (--group chpl_tier_1) or HS codes "
+                             "(--hs 6704), not both and not neither")
+        if self.group:
+            get_group(self.group)
+        if self.by not in ("group", "hs4", "hs6"):
+            raise UsageError(f"unknown breakdown '{self.by}': use group, hs4 or hs6")
+        if self.years[0] > self.years[1]:
+            raise UsageError(f"years {self.years[0]}-{self.years[1]} run backwards")
+        if self.min_change <= 1:
+            raise UsageError(f"--min-change {self.min_change} must be above 1 (1.5 = +50 %)")
+
+    @property
+    def key(self) -> str:
+        """``group`` for a whole group or prefix set, ``hs`` for HS-level rows."""
+        return "group" if self.by == "group" else "hs"
+
+    @property
+    def label(self) -> str:
+        """The group name or the prefixes joined by '+'."""
+        return self.group or "+".join(self.prefixes)
+
+
+def _products(flows: ir.Table, params: UnitValueParams) -> ir.Table:
+    """Detail rows of the chosen products (weighted into a group) with the breakdown key."""
+    rows = flows.filter(~flows["aggregate"] & (flows.hs_code != "TOTAL")
+                        & flows.year.between(*params.years))
+    if params.source:
+        rows = rows.filter(rows.source == params.source)
+    if params.group:
+        members = ibis.memtable(groups_members([params.group], REVISIONS).to_pandas())
+        rows = rows.join(members, ["hs_revision", "hs_code"], how="inner")
+        rows = rows.mutate(value=rows.value * rows.weight, quantity=rows.quantity * rows.weight)
+    else:
+        inside = ibis.or_(*[rows.hs_code.startswith(p) for p in params.prefixes])
+        rows = rows.filter(inside)
+    key = ibis.literal(params.label) if params.by == "group" else rows.hs_code.substr(
+        0, 4 if params.by == "hs4" else 6)
+    rows = rows.mutate(key=key)
+    annual = (rows.freq == "A").cast("int8")
+    return rows.filter(annual == annual.max().over(group_by=["source"]))
+
+
+def _sums(rows: ir.Table, keys: list[str]) -> ir.Table:
+    has_qty = rows.quantity.fill_null(0) > 0
+    return rows.group_by(keys).aggregate(
+        value=rows.value.sum(),
+        value_with_quantity=ibis.cases((has_qty, rows.value), else_=0.0).sum(),
+        quantity=ibis.cases((has_qty, rows.quantity), else_=0.0).sum(),
+        flows=rows.count(),
+        corridors=(rows.exporter.concat(">", rows.importer)).nunique(),
+    )
+
+
+def unit_value_table(flows: ir.Table, params: UnitValueParams) -> ir.Table:
+    """Per source, product and year: value, quantity, unit value and its changes.
+
+    Columns: ``source``, ``currency``, ``key``, ``year``, ``value``, ``quantity`` (kg),
+    ``unit_value`` (per kg), ``coverage``, ``previous_year``, ``change_vs_previous``,
+    ``change_vs_median`` and ``robust_z`` (against the product's own years),
+    ``world_unit_value``, ``world_change_vs_previous``, ``relative_change`` (own change over
+    the world's), ``change_vs_world`` (unit value over the world's), ``world_corridors``.
+    """
+    rows = _products(flows, params)
+    own = side_condition(rows.exporter, rows.year, params.exporter) & side_condition(
+        rows.importer, rows.year, params.importer)
+    keys = ["source", "currency", "key", "year"]
+    corridor = _sums(rows.filter(own), keys)
+    everyone = _sums(rows, keys).rename(all_value="value_with_quantity", all_quantity="quantity",
+                                        all_corridors="corridors").drop("value", "flows")
+    table = left_join(corridor, everyone, keys)
+    table = table.mutate(
+        unit_value=ratio(table.value_with_quantity, table.quantity),
+        coverage=ratio(table.value_with_quantity, table.value),
+        world_unit_value=ratio(table.all_value - table.value_with_quantity,
+                               table.all_quantity - table.quantity),
+        world_corridors=table.all_corridors - table.corridors,
+    ).drop("all_value", "all_quantity", "all_corridors", "corridors")
+    return _with_history(table)
+
+
+def _with_history(table: ir.Table) -> ir.Table:
+    product = ["source", "currency", "key"]
+    window = ibis.window(group_by=product, order_by="year")
+    with_uv = table.filter(table.unit_value.notnull())
+    with_uv = with_uv.mutate(
+        previous_year=with_uv.year.lag().over(window),
+        change_vs_previous=ratio(with_uv.unit_value, with_uv.unit_value.lag().over(window)),
+        world_change_vs_previous=ratio(with_uv.world_unit_value,
+                                       with_uv.world_unit_value.lag().over(window)),
+        log_uv=with_uv.unit_value.ln(),
+    )
+    centre = with_uv.group_by(product).aggregate(median_log=with_uv.log_uv.median())
+    with_uv = left_join(with_uv, centre, product)
+    spread = with_uv.mutate(dev=(with_uv.log_uv - with_uv.median_log).abs())
+    mad = spread.group_by(product).aggregate(mad_log=spread.dev.median())
+    with_uv = left_join(with_uv, mad, product)
+    with_uv = with_uv.mutate(
+        change_vs_median=(with_uv.log_uv - with_uv.median_log).exp(),
+        robust_z=ratio(with_uv.log_uv - with_uv.median_log, MAD_SCALE * with_uv.mad_log),
+        relative_change=ratio(with_uv.change_vs_previous, with_uv.world_change_vs_previous),
+        change_vs_world=ratio(with_uv.unit_value, with_uv.world_unit_value),
+    ).drop("log_uv", "median_log", "mad_log")
+    missing = table.filter(table.unit_value.isnull())
+    return ibis.union(with_uv, _null_history(missing), distinct=False).order_by(
+        ["source", "key", "year"])
+
+
+def _null_history(table: ir.Table) -> ir.Table:
+    null = ibis.null("float64")
+    return table.mutate(previous_year=ibis.null("int16"), change_vs_previous=null,
+                        world_change_vs_previous=null, change_vs_median=null, robust_z=null,
+                        relative_change=null, change_vs_world=null)
+
+
+def detect_unit_values(flows: ir.Table, params: UnitValueParams) -> DetectorResult:
+    """Run the unit-value detector; findings are product-years whose price jumped or collapsed.
+
+    >>> # detect_unit_values(flows, UnitValueParams("CHN", "RUS", (2019, 2023), "chpl_tier_1"))
+    """
+    rows = _check(execute_rows(unit_value_table(flows, params)), params)
+    findings = sorted(_findings(rows, params), key=lambda f: -f.score)
+    parameters = {"exporter": params.exporter, "importer": params.importer,
+                  "years": params.years, "group": params.group, "hs": list(params.prefixes),
+                  "by": params.by, "source": params.source, "min_change": params.min_change}
+    sources = sorted({row["source"] for row in rows})
+    return DetectorResult("unit-values", parameters, findings, rows, sources, CAVEATS)
+
+
+def _check(rows: list[dict[str, Any]], params: UnitValueParams) -> list[dict[str, Any]]:
+    what = (f"{params.label} from {params.exporter} to {params.importer} in "
+            f"{years_text(*params.years)}")
+    if not rows:
+        raise NoDataError(f"no trade flows loaded for {what}; check the codes and years, and "
+                          "load product-level data (BACI) with shadowtrade data load")
+    if not any(row["unit_value"] for row in rows):
+        raise NoDataError(f"no quantities for {what}: unit values need quantities in kg "
+                          "(BACI carries them; Eurostat totals and national statistics do not)")
+    return rows
+
+
+def _findings(rows: list[dict[str, Any]], params: UnitValueParams) -> list[Finding]:
+    found = []
+    limit = math.log(params.min_change)
+    for row in rows:
+        own = row["change_vs_previous"]
+        if not own or row["value"] < params.min_value or abs(math.log(own)) < limit:
+            continue
+        relative = row["relative_change"]
+        world = bool(relative) and row["world_corridors"] >= MIN_WORLD_CORRIDORS
+        if world and abs(math.log(relative)) < limit / 2:
+            continue  # the price moved the same way on the other corridors
+        score = abs(math.log(relative if world else own))
+        found.append(Finding(f"{row['key']} {row['year']}", score, _headline(row, params), row))
+    return found
+
+
+def _headline(row: dict[str, Any], params: UnitValueParams) -> str:
+    cur = row["currency"]
+    direction = "rose" if row["change_vs_previous"] > 1 else "fell"
+    before = row["unit_value"] / row["change_vs_previous"]
+    text = (f"The unit value of {row['key']} from {params.exporter} to {params.importer} "
+            f"{direction} from {cur} {before:,.1f}/kg in {row['previous_year']} to "
+            f"{cur} {row['unit_value']:,.1f}/kg in {row['year']} "
+            f"(x{row['change_vs_previous']:.2f})")
+    if row["world_change_vs_previous"]:
+        text += (f"; on {row['world_corridors']} other corridor(s) it moved "
+                 f"x{row['world_change_vs_previous']:.2f}")
+    return text + f" [{row['source']}]."
