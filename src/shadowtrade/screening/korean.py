@@ -52,10 +52,10 @@ _SURNAME_OF = {v: key for key, spellings in _SURNAME_VARIANTS.items()
 COMMON_SURNAMES = frozenset(_SURNAME_OF) | frozenset(
     "kang gang cho jo han yun yoon jang chang hong hwang song sin shin nam sim shim ku koo gu "
     "cha myong myeong pang bang ji chi thae tae sok seok ko go kil gil chae kwon gwon ju joo "
-    "pae bae ha kye sung son won ma do to um om yim wang min pyon pyeon hyon ok".split())
+    "pae bae ha kye sung son won ma do to um om yim wang min pyon pyeon hyon ok chu ra na".split())
 
 _KEY_RULES = [
-    (r"[^a-z]", ""), (r"eo|eu|oo|ou|u", "o"), (r"ee", "i"),
+    (r"[^a-z]", ""), (r"woo", "u"), (r"eo|eu|oo|ou|u", "o"), (r"ee", "i"),
     (r"tch|ch|tj", "j"), (r"sh", "s"), (r"([tpk])h", r"\1"), (r"k", "g"), (r"p", "b"),
     (r"t", "d"), (r"r", "l"), (r"([gdbsjl])\1", r"\1"), (r"oi", "oe"), (r"([aeio])h$", r"\1"),
     (r"^[ln]y", "y"),
