@@ -104,18 +104,32 @@ def corridor_exposure(
     book = book or load_rulebook()
     _check_countries(exporter, importer)
     corridor = corridor_flows(flows, exporter, importer, years, source)
-    source = _settle_source(flows, corridor, exporter, importer, years, source)
-    corridor = corridor if source is None else corridor.filter(corridor.source == source)
-    revisions = [r for r in _distinct(corridor, "hs_revision") if r != "TOTAL"]
-    scopes = [(t, flow_direction(exporter, importer, t)) for t in book.targets()]
-    coverage = coverage_table(revisions, years, scopes, book, _rule_filter(exporter, importer, years))
+    held = corridor.select("source", "hs_revision").distinct().to_pyarrow().to_pylist()
+    source = _settle_source(flows, sorted({h["source"] for h in held}), exporter, importer, years, source)
+    corridor = corridor.filter(corridor.source == source)
+    revisions = tuple(sorted({h["hs_revision"] for h in held if h["source"] == source} - {"TOTAL"}))
+    coverage = _coverage(revisions, years, exporter, importer, book)
     rows = exposure_expr(corridor, ibis.memtable(coverage)).to_pyarrow()
     totals = totals_expr(corridor).order_by("year").to_pyarrow()
     return _document(exporter, importer, years, source, rows, totals, book)
 
 
-def _distinct(table: ir.Table, column: str) -> list[str]:
-    return sorted(table.select(column).distinct().to_pyarrow().column(0).to_pylist())
+_COVERAGE_CACHE: dict[tuple[object, ...], pa.Table] = {}
+
+
+def _coverage(
+    revisions: tuple[str, ...], years: tuple[int, int], exporter: str, importer: str, book: RuleBook
+) -> pa.Table:
+    """The rules' code-level coverage for this corridor; kept for the packaged (immutable) rules."""
+    key = (revisions, years, exporter, importer)
+    packaged = book is load_rulebook()
+    if packaged and key in _COVERAGE_CACHE:
+        return _COVERAGE_CACHE[key]
+    scopes = [(t, flow_direction(exporter, importer, t)) for t in book.targets()]
+    table = coverage_table(revisions, years, scopes, book, _rule_filter(exporter, importer, years))
+    if packaged:
+        _COVERAGE_CACHE[key] = table
+    return table
 
 
 def _check_countries(exporter: str, importer: str) -> None:
@@ -129,10 +143,9 @@ def _check_countries(exporter: str, importer: str) -> None:
 
 
 def _settle_source(
-    flows: ir.Table, corridor: ir.Table, exporter: str, importer: str, years: tuple[int, int],
+    flows: ir.Table, held: list[str], exporter: str, importer: str, years: tuple[int, int],
     source: str | None,
-) -> str | None:
-    held = _distinct(corridor, "source")
+) -> str:
     if not held:
         raise NoDataError(_no_data_message(flows, exporter, importer, years, source))
     if source is None and len(held) > 1:

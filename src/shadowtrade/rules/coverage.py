@@ -14,6 +14,7 @@ the shares of one code, year and authority never add up to more than 1.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -127,8 +128,13 @@ def _longest_len(codes: np.ndarray, prefixes: list[str]) -> np.ndarray:
     return best
 
 
+@lru_cache(maxsize=8)
+def _weights(data_revision: str, rule_revision: str) -> pd.DataFrame:
+    return concordance(data_revision, rule_revision).to_pandas()
+
+
 def _map_back(frame: pd.DataFrame, data_revision: str, rule_revision: str) -> pd.DataFrame:
-    weights = concordance(data_revision, rule_revision).to_pandas()
+    weights = _weights(data_revision, rule_revision)
     merged = weights.merge(frame, left_on="target", right_on="hs_code")
     summed = merged.groupby(["source", "status"], as_index=False)["weight"].sum()
     return summed.rename(columns={"source": "hs_code", "weight": "share"})
