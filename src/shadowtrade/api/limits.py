@@ -14,10 +14,6 @@ Scope = dict[str, Any]
 Message = dict[str, Any]
 
 
-class BodyTooLarge(Exception):
-    """Raised inside the receive wrapper when the limit is passed."""
-
-
 class BodySizeLimit:
     """Wraps an ASGI app; bodies over ``max_bytes`` get 413."""
 
@@ -33,27 +29,27 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(send, int(declared))
             return
-        received = 0
-        started = False
-
-        async def limited_receive() -> Message:
-            nonlocal received
+        body = b""
+        while True:  # read the whole body first (it is small by construction), then replay it
             message = await receive()
-            received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                raise BodyTooLarge
-            return message
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            if len(body) > self.max_bytes:
+                await self._refuse(send, len(body))
+                return
+            if not message.get("more_body"):
+                break
+        replayed = False
 
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
 
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._refuse(send, received)
+        await self.app(scope, replay, send)
 
     async def _refuse(self, send: Any, size: int) -> None:
         body = json.dumps({"status": 413, "detail": f"the request body ({size} bytes) is over "
