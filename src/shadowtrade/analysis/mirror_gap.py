@@ -60,6 +60,7 @@ class MirrorGapParams:
     margin: float | None = None
     group: str | None = None
     threshold: float = 0.25
+    min_increase: float = 0.2
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "exporter", resolve_country(self.exporter))
@@ -165,7 +166,7 @@ def detect_mirror_gap(flows: ir.Table, params: MirrorGapParams) -> DetectorResul
                   "years": params.years, "base": params.base, "group": params.group,
                   "cif_fob_margin": round(margin, 4),
                   "margin_basis": "given" if params.margin is not None else "distance",
-                  "threshold": params.threshold}
+                  "threshold": params.threshold, "min_increase": params.min_increase}
     return DetectorResult("mirror-gap", parameters, findings, rows, sources, CAVEATS)
 
 
@@ -189,8 +190,10 @@ def _findings(rows: list[dict[str, Any]], params: MirrorGapParams) -> list[Findi
     found = []
     for row in rows:
         share = row["unrecorded_share_of_increase_fob"]
-        if row["year"] <= params.base or share is None or row["increase_exporter"] <= 0:
+        if row["year"] <= params.base or share is None:
             continue
+        if row["increase_exporter"] < params.min_increase * row["base_exporter"]:
+            continue  # too small an increase for its split to mean anything
         if share < params.threshold:
             continue
         cur = row["currency"]

@@ -105,10 +105,11 @@ def comparison_growth(flows: ir.Table, params: ReroutingParams) -> ir.Table:
 
     Partners need at least ``min_base_value`` of exports in the base year; the target and the
     conduits are left out. The sanctioner's own aggregate rows (Eurostat's EU27 annual file)
-    count where they exist, member rows otherwise.
+    count where they exist, member rows otherwise; ``TOTAL`` rows where they exist, else the sum
+    of product rows.
     """
     groups = [WORLD, *country_groups()]
-    rows = flows.filter(flows.year.isin([params.base, params.year]) & (flows.hs_code == "TOTAL"))
+    rows = flows.filter(flows.year.isin([params.base, params.year]))
     if params.source:
         rows = rows.filter(rows.source == params.source)
     members = side_condition(rows.exporter, rows.year, params.sanctioner) & ~rows["aggregate"]
@@ -116,7 +117,9 @@ def comparison_growth(flows: ir.Table, params: ReroutingParams) -> ir.Table:
                        & ~rows.importer.isin(groups + [params.target, *params.conduits])
                        & ~rows.importer.startswith("X_"))
     keys = ["source", "currency", "importer", "year"]
-    rows = rows.mutate(_rank=(rows.freq == "A").cast("int8") * 2 + (~rows["aggregate"]).cast("int8"))
+    rank = ((rows.freq == "A").cast("int8") * 4 + (rows.hs_code == "TOTAL").cast("int8") * 2
+            + (~rows["aggregate"]).cast("int8"))
+    rows = rows.mutate(_rank=rank)
     rows = rows.filter(rows._rank == rows._rank.max().over(group_by=keys))
     totals = rows.group_by(keys).aggregate(value=rows.value.sum())
     at = totals.year == params.base
