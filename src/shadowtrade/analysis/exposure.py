@@ -11,7 +11,7 @@ the same expression runs on DuckDB or Spark.
 ...     "value": [1e6], "currency": ["USD"]}))
 >>> report = corridor_exposure(flows, "CHN", "RUS", (2023, 2023))
 >>> [(r["authority"], r["status"], r["value"]) for r in report["exposure"]][:2]
-[('US', 'licence_required', 999950.6), ('EU', 'prohibited', 999950.6)]
+[('US', 'licence_required', 999950.58), ('US', 'possible', 49.42)]
 """
 
 from __future__ import annotations

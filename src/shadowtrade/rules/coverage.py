@@ -105,7 +105,7 @@ def code_statuses(rule: Rule, codes: np.ndarray) -> np.ndarray:
         out[:] = (Status.POSSIBLE if rule.scope_kind == "context" else rule.status).value
         return out
     inc = _longest_len(codes, [p for p in rule.hs.include if len(p) <= 6])
-    exc = _longest_len(codes, rule.hs.exclude)
+    exc = _longest_len(codes, list(rule.hs.exclude))
     covered = (inc > 0) & (inc > exc)
     narrower = np.isin(codes, [p[:6] for p in rule.hs.include if len(p) > 6]) & (exc == 0)
     possible = (_longest_len(codes, [p[:6] for p in rule.hs.possible]) > 0) & (exc == 0)

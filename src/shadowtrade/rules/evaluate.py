@@ -2,7 +2,7 @@
 
 >>> import datetime as dt
 >>> result = check_flow(FlowQuery("BLR", "PRK", "870190", dt.date(2024, 6, 1)))
->>> [(f.authority, f.status.value) for f in result.findings][:1]
+>>> [(f.rule.authority, f.status.value) for f in result.findings][:1]
 [('UN', 'prohibited')]
 """
 
@@ -197,7 +197,7 @@ def _finding(rule: Rule, query: FlowQuery, direction: str) -> Finding | None:
         return None
     if rule.scope_kind == "tariff" and not importer_bound:
         return None
-    found = match_in_revision(rule, query.hs, query.hs_revision)
+    found = match_in_revision(rule, query.hs, query.hs_revision or "HS22")
     if found is None:
         return None
     status = status_of(rule, found)

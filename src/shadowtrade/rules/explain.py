@@ -4,7 +4,7 @@
 >>> from shadowtrade.rules.matching import HsMatch
 >>> import datetime as dt
 >>> rule = load_rulebook().get("UN-KP-2397-5-REFINED-CAP")
->>> print(explain(rule, HsMatch("covered", "2710"), rule.status, "271019", dt.date(2019, 6, 1))[:62])
+>>> print(explain(rule, HsMatch("covered", "2710"), rule.status, "271019", dt.date(2019, 6, 1))[:63])
 Capped under S/RES/2397 (2017) OP5: HS 271019 falls under 2710.
 """
 

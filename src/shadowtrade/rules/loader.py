@@ -202,7 +202,7 @@ def _build_hs(raw: Any, file: str, rid: str) -> tuple[HsScope | None, list[v.Pro
     if problems:
         return None, problems
     scope = HsScope(
-        revision,
+        str(revision),
         tuple(raw.get("include") or ()),
         tuple(raw.get("exclude") or ()),
         tuple(raw.get("possible") or ()),
@@ -295,7 +295,7 @@ def _assemble_rule(raw: dict[str, Any], regime: Regime, hs: HsScope, effective: 
 
 def _raw_ids(files: list[Path]) -> set[str]:
     """Every rule id written in the files, valid rule or not (so one bad rule does not cascade)."""
-    ids = set()
+    ids: set[str] = set()
     for path in files:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -17,31 +17,33 @@ from typing import Any
 
 from shadowtrade.errors import DataFileError
 
-FILE_KEYS = ({"regime", "rules"}, set())
-REGIME_KEYS = ({"id", "authority", "target", "title", "binds", "instruments"}, {"notes"})
-RULE_KEYS = (
+KeySpec = tuple[set[str], set[str]]
+
+FILE_KEYS: KeySpec = ({"regime", "rules"}, set())
+REGIME_KEYS: KeySpec = ({"id", "authority", "target", "title", "binds", "instruments"}, {"notes"})
+RULE_KEYS: KeySpec = (
     {"id", "legal_ref", "measure_type", "direction", "hs", "effective", "confidence"},
     {
         "scope_kind", "origin", "description", "implements", "overrides", "caps",
         "value_threshold", "exceptions", "interpretations", "notes",
     },
 )
-LEGAL_REF_KEYS = ({"instrument", "provision", "url"}, {"amended_by"})
-HS_KEYS = (
+LEGAL_REF_KEYS: KeySpec = ({"instrument", "provision", "url"}, {"amended_by"})
+HS_KEYS: KeySpec = (
     {"revision"},
     {"include", "exclude", "possible", "all", "inherit", "nomenclature", "in_text"},
 )
-EFFECTIVE_KEYS = (set(), {"from", "to", "wind_down_until", "superseded_by", "date_precision", "note"})
-CAP_KEYS = (
+EFFECTIVE_KEYS: KeySpec = (set(), {"from", "to", "wind_down_until", "superseded_by", "date_precision", "note"})
+CAP_KEYS: KeySpec = (
     set(),
     {
         "quantity", "unit", "value_usd", "alt_quantity", "alt_unit", "rule", "period", "start",
         "aggregate", "note", "price_usd_per_bbl", "applies_to",
     },
 )
-THRESHOLD_KEYS = ({"currency", "amount", "basis"}, {"applies_to", "note"})
-EXCEPTION_KEYS = ({"code", "text"}, set())
-INTERPRETATION_KEYS = ({"hs", "reading", "status"}, {"note"})
+THRESHOLD_KEYS: KeySpec = ({"currency", "amount", "basis"}, {"applies_to", "note"})
+EXCEPTION_KEYS: KeySpec = ({"code", "text"}, set())
+INTERPRETATION_KEYS: KeySpec = ({"hs", "reading", "status"}, {"note"})
 INTERPRETATION_STATUSES = ("covered", "not_covered", "debated")
 
 _PREFIX = re.compile(r"^\d{2}(\d{2}){0,3}$")
