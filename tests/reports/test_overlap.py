@@ -29,7 +29,8 @@ def test_chapter_87_to_dprk_is_covered_by_every_authority(kp: dict) -> None:
         found = cell(kp, "87", "to_target", authority)
         assert found is not None and found["status"] == "prohibited", authority
         assert found["partial"] is False
-    assert "UN-KP-2397-7-IMPORT-BAN" in cell(kp, "87", "to_target", "UN")["rule_ids"]
+    # The rule reaching the whole chapter comes first; the arms rule (8710, tanks) after it.
+    assert cell(kp, "87", "to_target", "UN")["rule_ids"] == ["UN-KP-2397-7-IMPORT-BAN", "UN-KP-1718-8a-ARMS-WMD"]
 
 
 def test_wigs_chapter_is_debated_for_the_un(kp: dict) -> None:

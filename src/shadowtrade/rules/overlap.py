@@ -36,7 +36,10 @@ class Reach:
 
 @dataclass
 class Cell:
-    """The strongest status of one authority on one row, and the rules behind it."""
+    """The strongest status of one authority on one row, and the rules behind it.
+
+    ``rule_ids`` lists rules reaching the whole row first.
+    """
 
     status: Status
     rule_ids: list[str]
@@ -190,10 +193,12 @@ def _cells(reaches: list[Reach]) -> dict[str, Cell]:
         if not mine:
             continue
         top = max(x.status.rank for x in mine)
-        strongest = [x for x in mine if x.status.rank == top]
+        strongest = sorted(
+            (x for x in mine if x.status.rank == top), key=lambda x: (not x.whole, x.rule.id)
+        )
         cells[authority] = Cell(
             strongest[0].status,
-            sorted({x.rule.id for x in strongest}),
+            list(dict.fromkeys(x.rule.id for x in strongest)),
             partial=not any(x.whole for x in strongest),
             other_rule_ids=sorted({x.rule.id for x in mine} - {x.rule.id for x in strongest}),
         )
