@@ -86,6 +86,8 @@ def _rerouting(evidence: CorridorEvidence, flows: ir.Table, deal: Deal, latest: 
         evidence.caveats.append(f"The re-routing check could not run: {err}")
         return
     evidence.detectors.append(result)
+    target = FlowQuery(exporter=bloc, importer="RUS", years=(latest - 6, latest))
+    evidence.series.extend(corridor_series(flows, target).execute().to_dict(orient="records"))
     rank = [finding.subject for finding in result.findings]
     if deal.destination in rank:
         finding = result.findings[rank.index(deal.destination)]

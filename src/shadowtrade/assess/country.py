@@ -158,12 +158,12 @@ def _listed_findings(iso3: str, listed: list[dict[str, Any]]) -> list[RiskFindin
 
 
 def _country_headline(name: str, legal: Risk, verdict: str) -> str:
-    un = [f for f in legal.findings if f.evidence.get("authority") == "UN"]
-    banned = sum(len(f.evidence["chapters_prohibited"]) for f in un)
+    un = {f.evidence["direction"]: len(f.evidence["chapters_prohibited"])
+          for f in legal.findings if f.evidence.get("authority") == "UN"}
     if verdict == "prohibited":
-        return (f"{name}: UN measures binding every state prohibit trade in "
-                f"{banned} chapter-directions of the HS nomenclature; most trade with {name} "
-                "is prohibited or licensed.")
+        return (f"UN measures binding every state prohibit, in whole or part, "
+                f"{un.get('to_target', 0)} of the {CHAPTERS} HS chapters of exports to {name} "
+                f"and {un.get('from_target', 0)} of its exports; national measures go further.")
     return f"{name}: {verdict} risk; {len(legal.findings)} sanctions findings."
 
 

@@ -77,11 +77,12 @@ def headline(deal: Deal, verdict: str, legal: Risk, financial: Risk, reputationa
         reason = next(f for f in legal.sorted() if f.level == "prohibited")
         cite = reason.sources[0].name if reason.sources else "a binding measure"
         if reason.kind == "screening":
-            return f"Prohibited: {where} involves a listed party ({reason.evidence['party']})."
-        return f"Prohibited: {where} is banned under {cite}."
+            return f"{where} involves a listed party ({reason.evidence['party']})."
+        return f"{where} is banned under {cite}."
     worst = max((legal, financial, reputational), key=lambda r: ("low", "medium", "high",
                                                                  "prohibited").index(r.level))
     if verdict == "low":
-        return f"Low risk: no encoded sanction, listed party or evasion signal touches {where}."
-    return (f"{verdict.capitalize()} risk: {where} is not banned as such, but its "
-            f"{worst.name} risk is {worst.level} ({len(worst.findings)} finding(s)).")
+        return f"No encoded sanction, listed party or evasion signal touches {where}."
+    reason = worst.sorted()[0].text.split(": ", 1)[-1].split(". ")[0].rstrip(".")
+    return (f"{where} is not banned as such, but its {worst.name} risk is {worst.level}: "
+            f"{reason}.")
