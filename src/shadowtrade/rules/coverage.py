@@ -77,22 +77,37 @@ def coverage_table(
 
 def rule_code_shares(rules: list[Rule], revision: str) -> pd.DataFrame:
     """Columns ``rule_id, hs_code, status, share``: how each rule reaches each code of ``revision``."""
-    codes = np.array(sorted(known_codes(revision)))
-    parts = []
-    for rule in rules:
-        own = rule.hs.revision in ("any", revision) or rule.hs.all
-        space = codes if own else np.array(sorted(known_codes(rule.hs.revision)))
-        status = code_statuses(rule, space)
-        frame = pd.DataFrame({"hs_code": space, "status": status})
-        frame = frame[frame["status"] != ""]
-        if not own:
-            frame = _map_back(frame, revision, rule.hs.revision)
-        else:
-            frame = frame.assign(share=1.0)
-        parts.append(frame.assign(rule_id=rule.id))
+    parts = [_one_rule_codes(rule, revision) for rule in rules]
     if not parts:
         return pd.DataFrame(columns=["rule_id", "hs_code", "status", "share"])
     return pd.concat(parts, ignore_index=True)
+
+
+# Rules are immutable once loaded: their code table is kept per rule object and revision (the
+# rule is stored beside it so its id() cannot be reused while the entry lives).
+_RULE_CODES: dict[tuple[int, str], tuple[Rule, pd.DataFrame]] = {}
+
+
+def _one_rule_codes(rule: Rule, revision: str) -> pd.DataFrame:
+    key = (id(rule), revision)
+    if key in _RULE_CODES and _RULE_CODES[key][0] is rule:
+        return _RULE_CODES[key][1]
+    own = rule.hs.revision in ("any", revision) or rule.hs.all
+    space = _codes(revision if own else rule.hs.revision)
+    frame = pd.DataFrame({"hs_code": space, "status": code_statuses(rule, space)})
+    frame = frame[frame["status"] != ""]
+    if own:
+        frame = frame.assign(share=1.0)
+    else:
+        frame = _map_back(frame, revision, rule.hs.revision)
+    frame = frame.assign(rule_id=rule.id)
+    _RULE_CODES[key] = (rule, frame)
+    return frame
+
+
+@lru_cache(maxsize=8)
+def _codes(revision: str) -> np.ndarray:
+    return np.array(sorted(known_codes(revision)))
 
 
 def code_statuses(rule: Rule, codes: np.ndarray) -> np.ndarray:
