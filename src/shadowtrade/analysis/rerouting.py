@@ -26,12 +26,13 @@ import ibis.expr.types as ir
 from shadowtrade.analysis.findings import (
     DetectorResult, Finding, execute_rows, left_join, log_of, money, ratio,
 )
-from shadowtrade.analysis.flows import FlowQuery, corridor_series, side_condition
+from shadowtrade.analysis.flows import side_condition
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.reference.countries import WORLD, country_groups, resolve_country
-from shadowtrade.reference.groups import get_group
+from shadowtrade.reference.groups import get_group, groups_members
 
 RECONCILED = ("baci", "atlas")
+REVISIONS = ["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
 CAVEATS = [
     "Growth is nominal (current prices and exchange rates); a weaker rouble or inflation moves "
     "all corridors, which is why conduits are also compared with all other partners.",
@@ -80,24 +81,45 @@ def sanctioner_reported(flows: ir.Table, sanctioner: str) -> ir.Table:
     return flows.filter(own | flows.source.isin(list(RECONCILED)))
 
 
-def _pair(flows: ir.Table, params: ReroutingParams, importer: str, group: str | None) -> ir.Table:
-    by = "group" if group else "total"
-    query = FlowQuery(params.sanctioner, importer, years=(params.base, params.year),
-                      source=params.source, by=by, groups=(group,) if group else None)
-    series = corridor_series(flows, query)
-    series = series.filter(series.year.isin([params.base, params.year]))
-    at = series.year == params.base
-    return series.group_by(["source", "currency"]).aggregate(
-        base_value=ibis.cases((at, series.value), else_=0.0).sum(),
-        year_value=ibis.cases((~at, series.value), else_=0.0).sum(),
-        base_rows=at.cast("int64").sum(),
-    ).mutate(country=ibis.literal(importer))
+def _prefer(table: ir.Table, flag: ir.BooleanValue, by: list[str]) -> ir.Table:
+    """Within each ``by`` partition keep only flagged rows when any row there is flagged."""
+    marked = table.mutate(_pref=flag.cast("int8"))
+    marked = marked.mutate(_best=marked._pref.max().over(group_by=by))
+    return marked.filter(marked._pref == marked._best).drop("_pref", "_best")
+
+
+def exports_by_partner(flows: ir.Table, params: ReroutingParams, importers: list[str],
+                       group: str | None = None) -> ir.Table:
+    """The sanctioner's exports to several partners in ``base`` and ``year``, one pass.
+
+    Follows the rules of :func:`shadowtrade.analysis.flows.corridor_series` (group exporters are
+    the sum of members, publisher aggregates left out, ``TOTAL`` and annual rows preferred) for
+    many importers at once, which keeps the query small. Columns: ``source``, ``currency``,
+    ``country``, ``base_value``, ``year_value``, ``growth``.
+    """
+    rows = flows.filter(flows.year.isin([params.base, params.year])
+                        & flows.importer.isin(importers) & ~flows["aggregate"])
+    rows = rows.filter(side_condition(rows.exporter, rows.year, params.sanctioner))
+    if params.source:
+        rows = rows.filter(rows.source == params.source)
+    keys = ["source", "importer"]
+    if group:
+        members = ibis.memtable(groups_members([group], REVISIONS).to_pandas())
+        rows = rows.join(members, ["hs_revision", "hs_code"], how="inner")
+        rows = rows.mutate(value=rows.value * rows.weight)
+    else:
+        rows = _prefer(rows, rows.hs_code == "TOTAL", keys)
+    rows = _prefer(rows, rows.freq == "A", keys)
+    at = rows.year == params.base
+    table = rows.group_by(["source", "currency", "importer"]).aggregate(
+        base_value=ibis.cases((at, rows.value), else_=0.0).sum(),
+        year_value=ibis.cases((~at, rows.value), else_=0.0).sum(),
+    ).rename(country="importer")
+    return table.mutate(growth=ratio(table.year_value, table.base_value))
 
 
 def _corridors(flows: ir.Table, params: ReroutingParams, group: str | None) -> ir.Table:
-    parts = [_pair(flows, params, code, group) for code in (params.target, *params.conduits)]
-    table = ibis.union(*parts)
-    return table.mutate(growth=ratio(table.year_value, table.base_value))
+    return exports_by_partner(flows, params, [params.target, *params.conduits], group)
 
 
 def comparison_growth(flows: ir.Table, params: ReroutingParams) -> ir.Table:
