@@ -68,7 +68,9 @@ def list_rules(
     rows = [
         {
             "rule_id": r.id, "authority": r.authority, "target": r.target,
-            "measure_type": r.measure_type, "scope_kind": r.scope_kind, "direction": r.direction,
+            "measure_type": r.measure_type, "status": r.status.value, "scope_kind": r.scope_kind,
+            "direction": r.direction, "hs_revision": r.hs.revision,
+            "hs_include": list(r.hs.include), "hs_possible": list(r.hs.possible), "hs_all": r.hs.all,
             "legal_ref": r.legal_ref.text, "url": r.legal_ref.url,
             "from": r.effective.start.isoformat() if r.effective.start else None,
             "to": r.effective.end.isoformat() if r.effective.end else None,

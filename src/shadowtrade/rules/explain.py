@@ -55,11 +55,16 @@ def _headline(rule: Rule, found: HsMatch, status: Status, code: str) -> str:
             f"Debated under {ref} ({rule.description or rule.measure_type}): {item.reading} "
             f"{item.note}".strip()
         )
+    if rule.scope_kind == "context":
+        return (
+            f"Possibly covered under {ref}, an end-use or labour-based measure that names no "
+            f"goods: {rule.description.rstrip('.')}. Whether it applies depends on facts trade "
+            "data do not show."
+        )
     if found.prefix == "all":
         what = "an embargo on every HS code" if rule.scope_kind in ("embargo", "tariff") else "every HS code"
-        return f"{_VERB[status]} under {ref}: the measure reaches {what} ({rule.description or rule.scope_kind})."
-    if rule.scope_kind == "context":
-        return f"Possibly covered under {ref}: {rule.description}"
+        detail = (rule.description or rule.scope_kind).rstrip(".")
+        return f"{_VERB[status]} under {ref}: the measure reaches {what} ({detail})."
     if found.kind == "possible":
         return (
             f"Possibly covered under {ref}: HS {code} is listed as a possible match ({found.prefix}); "
