@@ -151,3 +151,16 @@ def test_real_baci_china_to_russia(baci: Warehouse) -> None:
         for authority in ("US", "EU", "UK", "JP"):
             total = [t["value"] for t in report["totals"] if t["year"] == year][0]
             assert sum(entries(report, year, authority).values()) <= total * (1 + 1e-9)
+
+
+def test_re_export_clause_reaches_eu_exporter_to_third_country(empty_warehouse: Warehouse) -> None:
+    rows = [flow(2024, "854231", 100.0, importer="KAZ"), flow(2024, "010121", 5.0, importer="FRA")]
+    empty_warehouse.con.register("incoming", pa.Table.from_pylist(rows))
+    empty_warehouse.con.execute("INSERT INTO flows SELECT * FROM incoming")
+    report = corridor_exposure(empty_warehouse.table("flows"), "DEU", "KAZ", (2024, 2024))
+    assert [(e["authority"], e["direction"], e["status"], e["rule_ids"]) for e in report["exposure"]] == [
+        ("EU", "via_third_country", "restricted", ["EU-RU-CHPL-NO-RUSSIA"])
+    ]
+    nothing = corridor_exposure(empty_warehouse.table("flows"), "DEU", "FRA", (2024, 2024))
+    assert nothing["exposure"] == []
+    assert nothing["summary"] == "No finding: no encoded measure reaches the trade DEU -> FRA in 2024."

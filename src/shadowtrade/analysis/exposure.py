@@ -28,7 +28,7 @@ from shadowtrade.reference.countries import group_members, is_group, iso3_from_i
 from shadowtrade.rules.coverage import coverage_table
 from shadowtrade.rules.evaluate import binds, flow_direction
 from shadowtrade.rules.loader import RuleBook, load_rulebook
-from shadowtrade.rules.model import AUTHORITIES, Rule
+from shadowtrade.rules.model import AUTHORITIES, Rule, Status
 
 _ORDER = {a: i for i, a in enumerate(AUTHORITIES)}
 
@@ -207,6 +207,7 @@ def _document(
             for r in totals.to_pylist()
         ],
         "exposure": entries,
+        "summary": _summary(exporter, importer, years, entries),
         "notes": _notes(),
     }
 
@@ -257,6 +258,22 @@ def _binds_regime(kind: str, exporter: str, year: int) -> bool:
     if kind == "eu_persons_territory":
         return exporter in group_members("EU27", dt.date(year, 7, 1))
     return {"us_persons": "USA", "uk_persons": "GBR", "jp_persons": "JPN"}.get(kind) == exporter
+
+
+def _summary(exporter: str, importer: str, years: tuple[int, int], entries: list[dict[str, Any]]) -> str:
+    """One plain sentence: nothing, or the largest prohibited (else strongest) share."""
+    period = f"{years[0]}-{years[1]}" if years[0] != years[1] else str(years[0])
+    if not entries:
+        return f"No finding: no encoded measure reaches the trade {exporter} -> {importer} in {period}."
+    top = max(entries, key=lambda e: (_RANK[e["status"]], e["share_of_trade"] or 0.0))
+    share = f"{top['share_of_trade']:.1%}" if top["share_of_trade"] is not None else "n/a"
+    return (
+        f"{exporter} -> {importer}, {period}: the strongest status is {top['status']} "
+        f"({top['authority']}), up to {share} of a year's trade ({top['year']})."
+    )
+
+
+_RANK = {status.value: status.rank for status in Status}
 
 
 def _notes() -> list[str]:

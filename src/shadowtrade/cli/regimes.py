@@ -199,7 +199,9 @@ def _print_exposure(report: dict) -> None:
         grid.add_row(str(entry["year"]), entry["authority"], entry["status"],
                      f"{entry['value'] / 1e6:,.1f} m", f"{entry['share_of_trade']:.1%}",
                      ", ".join(entry["rule_ids"])[:60])
-    console.print(grid)
+    console.print(report["summary"], highlight=False)
+    if report["exposure"]:
+        console.print(grid)
     for year, total in totals.items():
         console.print(f"{year}: total {total / 1e6:,.1f} m", highlight=False)
     for note in report["notes"]:
