@@ -9,7 +9,7 @@ DEMO_HOME := $(CURDIR)/.shadowtrade
 OUT    := out
 ST     := SHADOWTRADE_HOME=$(DEMO_HOME) $(BIN)/shadowtrade --quiet
 
-.PHONY: install demo test test-all test-slow clean
+.PHONY: install demo test test-all test-slow clean system-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,14 @@ endif
 	$(ST) report corridor CHN RUS --years 2017-2023 --out $(OUT)/corridor-chn-rus.html
 	@echo "Reports written to $(OUT)/"
 
-test: $(STAMP)
+# Headless Chromium and poppler (Debian packages) for the tests that render briefs.
+system-deps:
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || \
+	  { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; } || \
+	  echo "chromium/poppler missing and not installable here: browser tests will be skipped"
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q -m "not slow and not spark" --doctest-modules src/shadowtrade tests
 
 test-slow: $(STAMP)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from shadowtrade.screening.engine import Screener
+from shadowtrade.screening.loading import build_screener, load_mirror
 from shadowtrade.sources.loader import load_file, mirror_files
 from shadowtrade.warehouse import Warehouse
 
@@ -38,3 +40,20 @@ def empty_warehouse(tmp_path: Path) -> Warehouse:
     warehouse = Warehouse(tmp_path / "warehouse.duckdb")
     yield warehouse
     warehouse.close()
+
+
+@pytest.fixture(scope="session")
+def full_warehouse(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Warehouse:
+    """Every real trade file and sanctions list of the mirror, loaded once per run."""
+    warehouse = Warehouse(tmp_path_factory.mktemp("full") / "warehouse.duckdb")
+    for path, fmt in mirror_files(shared_data):
+        load_file(warehouse, path, fmt)
+    load_mirror(warehouse, shared_data)
+    yield warehouse
+    warehouse.close()
+
+
+@pytest.fixture(scope="session")
+def screener(full_warehouse: Warehouse) -> Screener:
+    """A screening engine over every loaded list."""
+    return build_screener(full_warehouse)
