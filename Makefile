@@ -23,15 +23,23 @@ demo: $(STAMP)
 	@mkdir -p $(OUT)
 ifneq ($(MIRROR),)
 	$(ST) data load --mirror $(MIRROR)
+	$(ST) lists load --mirror $(MIRROR)
 else
 	$(ST) data fetch baci
 	$(ST) data fetch eurostat
 	$(ST) data load $(DEMO_HOME)/downloads/*
+	$(ST) lists fetch --load
 endif
 	$(ST) data status
 	$(ST) flows --exporter CHN --importer RUS --years 2017-2023
 	$(ST) report corridor CHN RUS --years 2017-2023 --out $(OUT)/corridor-chn-rus.html
-	@echo "Reports written to $(OUT)/"
+	$(ST) brief country PRK --out $(OUT)/brief-country-prk.html --pdf $(OUT)/brief-country-prk.pdf
+	$(ST) brief corridor CHN RUS --out $(OUT)/brief-corridor-chn-rus.html
+	@for deal in examples/*.yaml; do \
+	  name=$$(basename $$deal .yaml); \
+	  $(ST) assess $$deal --out $(OUT)/assess-$$name.html --pdf $(OUT)/assess-$$name.pdf || exit 1; \
+	done
+	@echo; echo "Reports and briefs written to $(OUT)/:"; ls -1 $(OUT)
 
 # Headless Chromium and poppler (Debian packages) for the tests that render briefs.
 system-deps:
