@@ -164,3 +164,24 @@ def test_re_export_clause_reaches_eu_exporter_to_third_country(empty_warehouse: 
     nothing = corridor_exposure(empty_warehouse.table("flows"), "DEU", "FRA", (2024, 2024))
     assert nothing["exposure"] == []
     assert nothing["summary"] == "No finding: no encoded measure reaches the trade DEU -> FRA in 2024."
+
+
+def test_hs92_rows_to_dprk_are_judged_through_the_concordance(empty_warehouse: Warehouse) -> None:
+    # Invented values; codes: HS92 870190 (tractors), 271000 (petroleum oils, HS92 has no 2710 split).
+    rows = [
+        flow(2019, "870190", 1_000.0, exporter="BLR", importer="PRK", hs_revision="HS92", dataset="HS92"),
+        flow(2019, "271000", 400.0, exporter="BLR", importer="PRK", hs_revision="HS92", dataset="HS92"),
+        flow(2016, "870190", 50.0, exporter="BLR", importer="PRK", hs_revision="HS92", dataset="HS92"),
+    ]
+    empty_warehouse.con.register("incoming", pa.Table.from_pylist(rows))
+    empty_warehouse.con.execute("INSERT INTO flows SELECT * FROM incoming")
+    report = corridor_exposure(empty_warehouse.table("flows"), "BLR", "PRK", (2016, 2019))
+    un_2019 = entries(report, 2019, "UN")
+    assert un_2019["prohibited"] == pytest.approx(1_000.0)  # 2397 OP7, chapter 87
+    assert un_2019["capped"] == pytest.approx(400.0)  # 2397 OP5, heading 2710
+    assert "prohibited" not in entries(report, 2016, "UN")  # before 2397
+    eu_2019 = entries(report, 2019, "EU")
+    assert eu_2019["prohibited"] == pytest.approx(1_400.0, rel=1e-6)  # EU: tractors and total oil ban
+    ban = [e for e in report["exposure"] if e["year"] == 2019 and e["authority"] == "UN"
+           and e["status"] == "prohibited"][0]
+    assert ban["binds_exporter"] is True

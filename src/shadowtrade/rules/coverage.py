@@ -145,7 +145,11 @@ def _longest_len(codes: np.ndarray, prefixes: list[str]) -> np.ndarray:
 
 @lru_cache(maxsize=8)
 def _weights(data_revision: str, rule_revision: str) -> pd.DataFrame:
-    return concordance(data_revision, rule_revision).to_pandas()
+    # Chained concordances can lose weight where an intermediate revision lacks a code (HS92
+    # 271000 keeps 24 % on its way to HS22); renormalise so each source code sums to 1.
+    frame = concordance(data_revision, rule_revision).to_pandas()
+    frame["weight"] = frame["weight"] / frame.groupby("source")["weight"].transform("sum")
+    return frame
 
 
 def _map_back(frame: pd.DataFrame, data_revision: str, rule_revision: str) -> pd.DataFrame:

@@ -111,14 +111,21 @@ def _kind_rank(found: HsMatch) -> int:
 
 @lru_cache(maxsize=16)
 def concordance_of(source: str, target: str) -> dict[str, tuple[tuple[str, float], ...]]:
-    """``{source code: ((target code, weight), ...)}`` between two revisions (weights sum to 1)."""
+    """``{source code: ((target code, weight), ...)}`` between two revisions.
+
+    Weights are renormalised to sum to 1 per source code: chained concordances can lose weight
+    where an intermediate revision lacks a code.
+
+    >>> round(sum(w for _, w in concordance_of("HS92", "HS22")["271000"]), 6)
+    1.0
+    """
     table = concordance(source, target)
     result: dict[str, list[tuple[str, float]]] = {}
     for src, dst, weight in zip(
         table["source"].to_pylist(), table["target"].to_pylist(), table["weight"].to_pylist(), strict=True
     ):
         result.setdefault(src, []).append((dst, weight))
-    return {k: tuple(v) for k, v in result.items()}
+    return {k: tuple((d, w / sum(x for _, x in v)) for d, w in v) for k, v in result.items()}
 
 
 def status_of(rule: Rule, found: HsMatch) -> Status:
