@@ -86,3 +86,10 @@ def test_a_bad_file_exits_with_a_clear_message(home: Path, tmp_path: Path) -> No
     result = run(home, "data", "load", str(bad))
     assert result.returncode == 3
     assert f"{bad}, line 1: not a known trade format" in result.stderr
+
+
+def test_a_missing_option_is_a_usage_error(home: Path) -> None:
+    result = run(home, "flows", "--exporter", "CHN")
+    assert result.returncode == 2
+    assert "Missing option '--importer'" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -71,17 +71,23 @@ def print_json(payload: Any) -> None:
 def main() -> None:
     """Entry point of the console script: errors become one line on stderr and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except ShadowtradeError as err:
         err_console.print(f"[bold red]Error:[/] {err}", highlight=False, soft_wrap=True)
         raise SystemExit(err.exit_code) from None
-    except typer.Abort:
+    except KeyboardInterrupt:
         err_console.print("Aborted.")
         raise SystemExit(130) from None
-    except Exception as err:  # click usage errors
-        import click
-
-        if isinstance(err, click.ClickException):
-            err.show()
-            raise SystemExit(err.exit_code) from None
+    except Exception as err:
+        if _is_usage_error(err):  # Typer's (vendored Click) usage errors
+            err.show()  # type: ignore[attr-defined]
+            raise SystemExit(err.exit_code) from None  # type: ignore[attr-defined]
+        if type(err).__name__ == "Abort":
+            err_console.print("Aborted.")
+            raise SystemExit(130) from None
         raise
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _is_usage_error(err: BaseException) -> bool:
+    return hasattr(err, "show") and isinstance(getattr(err, "exit_code", None), int)
