@@ -17,14 +17,17 @@ True
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from shadowtrade.screening.name_groups import same_group
 from shadowtrade.screening.normalise import PreparedName, Token
 
-EXTRA_CANDIDATE_WEIGHT = 0.3
+EXTRA_QUERY_WEIGHT = 0.8  # an unmatched query word (the query said something the name lacks)
+EXTRA_CANDIDATE_WEIGHT = 0.3  # an unmatched listed word (middle names, patronymics)
 SURNAME_WEIGHT, GIVEN_WEIGHT = 0.5, 1.0
 
 
@@ -46,35 +49,77 @@ class NameScore:
 def edit_budget(length: int) -> int:
     """How many edits a word of this length may differ by and still count as similar.
 
-    >>> [edit_budget(n) for n in (3, 5, 8, 12)]
+    >>> [edit_budget(n) for n in (3, 4, 8, 12)]
     [0, 1, 2, 3]
     """
-    return 0 if length <= 4 else 1 if length <= 7 else 2 if length <= 11 else 3
+    return 0 if length <= 3 else 1 if length <= 7 else 2 if length <= 11 else 3
 
 
 @lru_cache(maxsize=500_000)
 def token_similarity(a: Token, b: Token) -> tuple[float, str]:
-    """Similarity of two words and the reason (``=``, ``spelling``, ``consonants``, ``edits``)."""
+    """Similarity of two words and the reason (``=``, ``spelling``, ``name group``,
+    ``consonants``, ``abbreviation``, ``edits``).
+
+    Within the edit budget the similarity is ``1 - edits / length``; beyond it, words that
+    still agree on most letters get partial credit, falling to 0 at half the letters.
+    """
     if a.text == b.text:
         return 1.0, "="
     if a.skeleton == b.skeleton:
         return 0.95, "spelling"
+    if same_group(a.text, b.text):
+        return 0.9, "name group"
     if a.consonants == b.consonants and len(a.consonants) >= 4:
         return 0.85, "consonants"
+    if _abbreviates(a.text, b.text) or _abbreviates(b.text, a.text):
+        return 0.8, "abbreviation"
     shorter = min(len(a.skeleton), len(b.skeleton))
-    distance = Levenshtein.distance(a.skeleton, b.skeleton, score_cutoff=edit_budget(shorter) + 1)
+    longer = max(len(a.skeleton), len(b.skeleton))
+    distance = Levenshtein.distance(a.skeleton, b.skeleton)
+    penalty = 1.0 if a.skeleton[:1] == b.skeleton[:1] else 0.85
+    similarity = 1 - distance / longer
     if distance <= edit_budget(shorter):
-        longer = max(len(a.skeleton), len(b.skeleton))
-        penalty = 1.0 if a.skeleton[:1] == b.skeleton[:1] else 0.85
-        return round((1 - distance / longer) * penalty, 3), f"{distance} edit(s)"
+        return round(similarity * penalty, 3), f"{distance} edit(s)"
+    if similarity > 0.5 and shorter >= 4:
+        return round((similarity - 0.5) * 2 * penalty, 3), f"{distance} edits (partial)"
     return 0.0, ""
 
 
-def _align(query: tuple[Token, ...], candidate: tuple[Token, ...]) -> tuple[float, list[str]]:
+def _abbreviates(short: str, long: str) -> bool:
+    """'shpg' abbreviates 'shipping': same first letter, its letters in order, much shorter."""
+    if len(short) < 3 or len(short) > len(long) - 2 or short[0] != long[0]:
+        return False
+    letters = iter(long)
+    return all(char in letters for char in short)
+
+
+@lru_cache(maxsize=200_000)
+def arabic_key(word: str) -> str:
+    """Consonants of a word, as Arabic script writes them (short vowels, and w/y that may be
+    long vowels, dropped; v=w, z=d, doubled letters once).
+
+    >>> arabic_key("mohammad") == arabic_key("mhmd"), arabic_key("mousavi") == arabic_key("mwswy")
+    (True, True)
+    """
+    key = re.sub(r"[aeiouwyv']", "", word.lower().replace("z", "d").replace("th", "t"))
+    return re.sub(r"(.)\1", r"\1", key)
+
+
+def _arabic_similarity(a: Token, b: Token) -> tuple[float, str]:
+    key_a, key_b = arabic_key(a.text), arabic_key(b.text)
+    if key_a and key_a == key_b and (len(key_a) >= 2 or len(a.text) <= 3):
+        return 0.85, "arabic consonants"
+    return 0.0, ""
+
+
+def _align(query: tuple[Token, ...], candidate: tuple[Token, ...],
+           arabic: bool = False) -> tuple[float, list[str]]:
     pairs = []
     for i, q in enumerate(query):
         for j, c in enumerate(candidate):
             sim, why = token_similarity(q, c)
+            if arabic and sim < 0.85:
+                sim, why = max((sim, why), _arabic_similarity(q, c))
             if sim > 0:
                 pairs.append((sim, i, j, why))
     pairs.sort(key=lambda p: -p[0])
@@ -91,7 +136,7 @@ def _align(query: tuple[Token, ...], candidate: tuple[Token, ...]) -> tuple[floa
         matched += weight * sim
         detail.append(f"'{query[i].text}'≈'{candidate[j].text}' {why}: {sim:.2f}")
     total = sum(max(q.weight, _partner_weight(q, i, candidate, pairs, used_c)) if i in used_q
-                else q.weight for i, q in enumerate(query))
+                else EXTRA_QUERY_WEIGHT * q.weight for i, q in enumerate(query))
     extra = sum(c.weight for j, c in enumerate(candidate) if j not in used_c)
     detail += [f"'{q.text}' unmatched" for i, q in enumerate(query) if i not in used_q]
     score = matched / (total + EXTRA_CANDIDATE_WEIGHT * extra) if total else 0.0
@@ -140,12 +185,15 @@ def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
     if query.raw.casefold() == candidate.raw.casefold():
         return NameScore(1.0, query.raw, candidate.raw, ("identical",))
     if query.korean and candidate.korean:
+        # Korean syllables are short: one letter apart is another syllable, so no fuzzy
+        # fallback on the words here (it would confuse KIM SONG CHOL with KIM TONG CHOL).
         score, detail = _korean(query, candidate)
         return NameScore(round(score, 3), query.raw, candidate.raw, tuple(detail))
     best: tuple[float, list[str]] = (0.0, [])
+    arabic = "arabic" in (query.script, candidate.script)
     for q_tokens in query.variants:
         for c_tokens in candidate.variants:
-            found = _align(q_tokens, c_tokens)
+            found = _align(q_tokens, c_tokens, arabic)
             if found[0] > best[0] or not best[1]:
                 best = found
     compact = _compact(query, candidate)

@@ -109,6 +109,9 @@ def prepare_name(raw: str) -> PreparedName:
     else:
         words = latin_words(text)
         korean = _korean_from_order(text)
+        if script == "arabic":  # the article is written joined: التكريتي = al + tkryty
+            words = [part for w in words for part in (
+                ["al", w[2:]] if w.startswith("al") and len(w) > 4 else [w])]
     return PreparedName(raw, script, (tuple(make_token(w) for w in words),), korean)
 
 
