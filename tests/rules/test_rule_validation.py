@@ -132,3 +132,21 @@ def test_hs_prefix_that_is_no_code(rule_dir: Path, VALID: str) -> None:
         "un_kp.yaml: rule UN-KP-2397-5-REFINED-CAP: key 'hs.include' has '270999', which is no code of the rule's HS revision",
         "un_kp.yaml: rule UN-KP-2397-5-REFINED-CAP: key 'hs.include' has '7701': HS chapter 77 does not exist",
     ]
+
+
+def test_typo_and_contradiction_are_reported_together(rule_dir: Path, VALID: str) -> None:
+    text = VALID.replace("confidence: verified_secondary\n", "confidance: verified_secondary\n", 1) + """\
+  - id: UN-KP-TEST-DIESEL-BAN
+    legal_ref: {instrument: "S/RES/9999 (2030)", provision: OP1, url: "https://example.org"}
+    measure_type: prohibition
+    direction: to_target
+    hs: {revision: any, include: ["271019"]}
+    effective: {from: 2019-01-01}
+    confidence: recollection
+"""
+    found = problems_of(write(rule_dir, text))
+    assert found[:2] == [
+        "un_kp.yaml: rule UN-KP-2397-7-IMPORT-BAN: key 'confidance' is not a known key; did you mean 'confidence'?",
+        "un_kp.yaml: rule UN-KP-2397-7-IMPORT-BAN: key 'confidence' is missing (required)",
+    ]
+    assert len(found) == 3 and "contradicts rule UN-KP-TEST-DIESEL-BAN" in found[2]

@@ -96,9 +96,8 @@ def _load(folder: Path) -> RuleBook:
             regimes.append(found_regime)
         rules.extend(found_rules)
     problems.extend(_check_references(rules, _raw_ids(files)))
-    if not problems:
-        rules = _expand_inherited(rules)
-        problems.extend(find_contradictions(rules))
+    rules = _expand_inherited(rules)
+    problems.extend(find_contradictions(rules))
     if problems:
         raise v.RuleFileError(problems)
     return RuleBook(tuple(rules), tuple(regimes))
@@ -338,7 +337,8 @@ def _expand_inherited(rules: list[Rule]) -> list[Rule]:
         if not (rule.hs.include == () and rule.hs.possible == () and not rule.hs.all and rule.implements):
             result.append(rule)
             continue
-        result.extend(_inherit_one(rule, by_id[i]) for i in rule.implements if _overlaps(rule, by_id[i]))
+        sources = [by_id[i] for i in rule.implements if i in by_id]
+        result.extend(_inherit_one(rule, source) for source in sources if _overlaps(rule, source))
     return result
 
 
