@@ -71,6 +71,7 @@ def test_html_is_self_contained_and_links_every_cell(kp: dict) -> None:
     links = set(re.findall(r'href="#(rule-[^"]+)"', html))
     assert links and links <= anchors
     assert 'class="cell s-prohibited"' in html
+    assert "binds every UN member state" in html
     assert "S/RES/2397 (2017) OP7" in html
 
 

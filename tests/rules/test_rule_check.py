@@ -125,3 +125,17 @@ def test_no_russia_clause_reaches_eu_exporter_to_third_country_only() -> None:
     to_kaz = check("DEU", "KAZ", "854231", "2024-06-01").as_dict()["findings"]
     assert [f["rule_id"] for f in to_kaz] == ["EU-RU-CHPL-NO-RUSSIA"]
     assert check("CHN", "KAZ", "854231", "2024-06-01").findings == ()
+
+
+def test_date_before_every_measure_gives_no_finding() -> None:
+    result = check("BLR", "PRK", "870190", "1990-01-01")
+    assert result.findings == ()
+    assert result.summary.startswith("No finding: BLR -> PRK, HS 870190 (HS12), 1990-01-01 is outside")
+
+
+def test_uk_transposition_starts_on_its_own_date() -> None:
+    before = by_authority(check("BLR", "PRK", "870190", "2020-06-01"), "UK")
+    after = by_authority(check("BLR", "PRK", "870190", "2021-06-01"), "UK")
+    assert before == []
+    assert [f["rule_id"] for f in after] == ["UK-KP-TRADE[UN-KP-2397-7-IMPORT-BAN]"]
+    assert after[0]["legal_ref"] == "SI 2019/411 Part 5 (Trade), Chapters 1-2 and schedules; import prohibitions summarised in NTI 2945 (transposing S/RES/2397 (2017) OP7)"

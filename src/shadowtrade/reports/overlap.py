@@ -42,6 +42,7 @@ def render_overlap_html(table: dict[str, Any]) -> str:
         by=table["by"],
         date=table["date"],
         authorities=table["authorities"],
+        binds=table.get("binds", {}),
         statuses=table["statuses"],
         sections=sections,
         direction_labels={k: v.format(name=name) for k, v in DIRECTION_LABELS.items()},

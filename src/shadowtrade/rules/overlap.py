@@ -20,7 +20,7 @@ from shadowtrade.errors import NotFoundError, UsageError
 from shadowtrade.reference.groups import sector_groups
 from shadowtrade.reference.hs import describe, section_table
 from shadowtrade.rules.loader import RuleBook, load_rulebook
-from shadowtrade.rules.model import AUTHORITIES, FLOW_DIRECTIONS, Rule, Status
+from shadowtrade.rules.model import AUTHORITIES, BINDS, FLOW_DIRECTIONS, Rule, Status
 
 BY_CHOICES = ("chapter", "group")
 
@@ -84,6 +84,7 @@ class OverlapTable:
     on: dt.date
     rows: list[OverlapRow]
     rules: dict[str, Rule]
+    binds: dict[str, str] = field(default_factory=dict)
 
     def row(self, key: str, direction: str) -> OverlapRow:
         """One row by key and direction."""
@@ -99,6 +100,7 @@ class OverlapTable:
             "by": self.by,
             "date": self.on.isoformat(),
             "authorities": list(AUTHORITIES),
+            "binds": self.binds,
             "statuses": [s.value for s in Status],
             "rows": [r.as_dict() for r in self.rows],
             "rules": {rid: _rule_summary(rule) for rid, rule in self.rules.items()},
@@ -147,7 +149,8 @@ def overlap_table(
             if reaches:
                 rows.append(OverlapRow(key, label, direction, _cells(reaches)))
                 used.update({x.rule.id: x.rule for x in reaches})
-    return OverlapTable(target, by, on, rows, used)
+    binds = {r.authority: BINDS[r.binds] for r in book.regimes if r.target == target}
+    return OverlapTable(target, by, on, rows, used, binds)
 
 
 def _directions(rules: list[Rule]) -> list[str]:
