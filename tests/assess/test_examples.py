@@ -57,6 +57,10 @@ def test_dprk_hair_products_are_debated_not_prohibited(
     assert "2375" in un[0].text
     assert result.financial.level == "high"
     assert "US-KP-EO13810-SECONDARY" in rule_ids(result, "financial")
+    assert "debated under S/RES/2375 (2017) OP16 (UN)" in result.headline
+    processing = [f for f in result.reputational.findings if f.evidence.get("detector") == "processing"]
+    assert len(processing) == 1 and processing[0].level == "high"
+    assert "USD 17.0/kg in 2019 to USD 99.4/kg in 2023" in processing[0].text
 
 
 def test_cnc_machines_to_kyrgyzstan_carry_rerouting_risk(

@@ -13,17 +13,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import ibis
 import ibis.expr.types as ir
 
 from shadowtrade.analysis.findings import DetectorResult
 from shadowtrade.analysis.flows import FlowQuery, corridor_series
 from shadowtrade.analysis.mirror_gap import MirrorGapParams, detect_mirror_gap
 from shadowtrade.analysis.rerouting import ReroutingParams, detect_rerouting
+from shadowtrade.analysis.unit_value import UnitValueParams, detect_unit_values
 from shadowtrade.assess.findings import RiskFinding, Source
 from shadowtrade.errors import ShadowtradeError
 from shadowtrade.model.deal import Deal
 from shadowtrade.reference.countries import country_name, group_members
 from shadowtrade.reference.groups import group_members as hs_group_members
+from shadowtrade.sources.published import published_figures, published_flows, read_published
 
 RUSSIA_NEIGHBOURS = ("ARM", "GEO", "KAZ", "KGZ", "UZB", "TJK", "AZE", "TUR", "ARE", "MNG")
 CONTROLLED_GROUPS = ("chpl",)
@@ -66,7 +69,42 @@ def corridor_evidence(deal: Deal, flows: ir.Table | None, latest: int = 2023) ->
     controlled = any(in_group(good.hs, group) for good in deal.goods for group in CONTROLLED_GROUPS)
     if controlled and conduit_for_russia(deal.destination):
         _rerouting(evidence, flows, deal, latest)
+    if deal.origin == "PRK" and deal.transit and any(
+            in_group(good.hs, "hair_products") for good in deal.goods):
+        _hair_processing(evidence, deal)
     return evidence
+
+
+def _hair_processing(evidence: CorridorEvidence, deal: Deal) -> None:
+    """North Korean hair products finished abroad: the published customs figures."""
+    fixture = read_published()
+    published = ibis.memtable(published_flows())
+    result = detect_unit_values(published, UnitValueParams(
+        "PRK", fixture["importer"], (2019, 2023), prefixes=(fixture["hs_code"],), by="hs4"))
+    evidence.detectors.append(result)
+    figures = {row["year"]: row for row in published_figures()}
+    share = fixture["totals"][0]
+    via = ", ".join(country_name(code) for code in deal.transit)
+    text = (f"Processing loop: {country_name(fixture['importer'])}'s imports of HS "
+            f"{fixture['hs_code']} (wigs and false eyelashes) from North Korea rose from "
+            f"USD {figures[2019]['value'] / 1e6:.1f} m ({figures[2019]['quantity_kg'] / 1e3:,.0f} t) "
+            f"in 2019 to USD {figures[2023]['value'] / 1e6:.0f} m "
+            f"({figures[2023]['quantity_kg'] / 1e3:,.0f} t) in 2023, "
+            f"{share['share_of_total']:.0%} of North Korea's exports to China. Goods finished "
+            f"in {via} can carry North Korean work under a Chinese origin.")
+    if result.findings:
+        text += f" {result.findings[0].headline}"
+    evidence.findings.append(RiskFinding(
+        kind="detector", level="high", text=text,
+        evidence={"detector": "processing", "figures": {
+            year: {"value": row["value"], "quantity_kg": row["quantity_kg"],
+                   "unit_value": row["value"] / row["quantity_kg"]}
+            for year, row in figures.items()}},
+        sources=[Source(name=row["citation"].split(" (")[0], date=str(year))
+                 for year, row in figures.items()]))
+    evidence.caveats.append(
+        "No China-North Korea trade data by HS code is loaded: the hair-products figures are "
+        "those published by Reuters and Yonhap from Chinese customs statistics.")
 
 
 def route_series(flows: ir.Table, deal: Deal, latest: int) -> list[dict[str, Any]]:

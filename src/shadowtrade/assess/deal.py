@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 
 from shadowtrade.assess.corridor import corridor_evidence
 from shadowtrade.assess.financial import financial_risk
-from shadowtrade.assess.findings import Assessment, Risk, Source, verdict_of
+from shadowtrade.assess.findings import Assessment, Risk, RiskFinding, Source, verdict_of
 from shadowtrade.assess.legal import legal_risk
 from shadowtrade.assess.parties import ScreensNames, party_findings
 from shadowtrade.model.deal import Deal
@@ -79,10 +79,25 @@ def headline(deal: Deal, verdict: str, legal: Risk, financial: Risk, reputationa
         if reason.kind == "screening":
             return f"{where} involves a listed party ({reason.evidence['party']})."
         return f"{where} is banned under {cite}."
-    worst = max((legal, financial, reputational), key=lambda r: ("low", "medium", "high",
-                                                                 "prohibited").index(r.level))
     if verdict == "low":
         return f"No encoded sanction, listed party or evasion signal touches {where}."
-    reason = worst.sorted()[0].text.split(": ", 1)[-1].split(". ")[0].rstrip(".")
-    return (f"{where} is not banned as such, but its {worst.name} risk is {worst.level}: "
-            f"{reason}.")
+    binding = [f for f in legal.sorted() if f.evidence.get("binds_a_party")]
+    tops = [binding[0] if binding else (legal.sorted() or [None])[0],
+            *(risk.sorted()[0] for risk in (financial, reputational) if risk.findings)]
+    concerns = [_short_reason(f) for f in tops if f is not None and f.level != "low"]
+    return (f"{where} is not prohibited by a measure that binds the parties, but: "
+            + "; ".join(concerns) + ".")
+
+
+def _short_reason(finding: RiskFinding) -> str:
+    """A finding in a few words, for the headline."""
+    if finding.kind == "regime" and "status" in finding.evidence:
+        ref = finding.sources[0].name.split(";")[0] if finding.sources else "a measure"
+        binding = "" if finding.evidence.get("binds_a_party") else ", binding neither party"
+        return (f"{finding.evidence['status'].replace('_', ' ')} under {ref} "
+                f"({finding.evidence['authority']}{binding})")
+    if finding.kind == "regime":
+        ref = finding.sources[0].name.split(" Sec.")[0] if finding.sources else "US law"
+        return f"{finding.evidence.get('authority', 'US')} secondary sanctions under {ref}"
+    head = finding.text.split(": ", 1)[0] if ": " in finding.text[:40] else finding.text
+    return head.split(". ")[0].lower()
