@@ -141,6 +141,8 @@ def composition_chart(frame: pd.DataFrame, *, key: str, title: str,
     """
     currency = currency_of(frame)
     data = top_categories(frame, key, top)
+    if not stacked:  # an "Other" sum of overlapping groups would mean nothing
+        data = data[data[key] != OTHER]
     scale = common_scale(data.groupby("year")["value"].sum() if stacked else data["value"])
     totals = data.groupby(key)["value"].sum().sort_values(ascending=False)
     order = [c for c in totals.index if c != OTHER] + ([OTHER] if OTHER in totals.index else [])

@@ -9,9 +9,9 @@ builds its context from results it was given (never a connection) and calls
     {% block content %}<p>{{ summary }}</p>{{ figure_html(figures[0]) }}{% endblock %}
 
 The base template draws the title, the subtitle, the content block and a footer listing the
-sources (:class:`SourceNote`) with their releases and load dates. Its macros ``figure_html``
-and ``sources_table`` can be imported by other templates:
-``{% from "base.html.j2" import figure_html, sources_table %}``.
+sources (:class:`SourceNote`) with their releases and load dates. The macros ``figure_html``
+(a :class:`Figure`) and ``sources_table`` live in ``macros.html.j2``:
+``{% from "macros.html.j2" import figure_html, sources_table %}``.
 
 >>> money(110.0139e9, "USD")
 'USD 110.0 bn'
@@ -52,15 +52,17 @@ SOURCE_NAMES: dict[str, str] = {
 """Readable names of the publishers behind each ``source`` code of the flows table."""
 
 SOURCE_SHORT: dict[str, str] = {
-    "baci": "BACI", "comtrade": "Comtrade", "eurostat": "Eurostat", "national": "national stats",
+    "baci": "BACI", "comtrade": "UN Comtrade", "eurostat": "Eurostat Comext",
+    "national": "national statistics",
     "atlas": "Atlas",
 }
 
 SOURCE_NOTES: dict[str, str] = {
     "baci": "Exporter and importer reports reconciled by CEPII, valued FOB (without freight "
             "and insurance), current US dollars.",
-    "comtrade": "The importer's own report to the UN, valued CIF (freight and insurance "
-                "included), so it usually runs a few percent above FOB figures.",
+    "comtrade": "The reporting country's own declaration to the UN; imports are valued CIF "
+                "(freight and insurance included), so they usually run a few percent above "
+                "FOB figures.",
     "eurostat": "EU member states' declarations, summed over the 27 members (Eurostat's own "
                 "aggregate rows are not added), current euros.",
     "national": "The partner country's statistics office; converted to euros by the upstream "
@@ -134,14 +136,28 @@ def money(value: float, currency: str, scale: str | None = None) -> str:
 def percent(ratio: float, signed: bool = False) -> str:
     """A ratio as a percentage, with a sign when asked.
 
+    Negative numbers take a true minus sign (U+2212), as in print.
+
     >>> percent(0.5802, signed=True), percent(-0.571, signed=True), percent(0.0312)
-    ('+58%', '-57%', '3.1%')
+    ('+58%', '−57%', '3.1%')
     """
     if ratio != ratio:
         return "n/a"
     digits = 0 if abs(ratio) >= 0.1 else 1
-    sign = "+" if signed and ratio > 0 else ""
-    return f"{sign}{ratio * 100:.{digits}f}%"
+    sign = "+" if signed and ratio > 0 else ("−" if ratio < 0 else "")
+    return f"{sign}{abs(ratio) * 100:,.{digits}f}%"
+
+
+def money_pair(first: float, second: float, currency: str) -> tuple[str, str]:
+    """Two amounts to compare, at one scale unless the smaller would show as a bare fraction.
+
+    >>> money_pair(0.263e9, 2.73e9, "EUR"), money_pair(1.76e9, 28.4e6, "USD")
+    (('EUR 0.26 bn', 'EUR 2.73 bn'), ('USD 1.76 bn', 'USD 28.4 m'))
+    """
+    scale = common_scale([first, second])
+    if min(abs(first), abs(second)) < 0.1 * SCALES[scale]:
+        return money(first, currency), money(second, currency)
+    return money(first, currency, scale), money(second, currency, scale)
 
 
 def scale_label(currency: str, scale: str) -> str:
@@ -230,11 +246,11 @@ def inline_svg(svg: str) -> Markup:
     """An SVG document made fit for inlining in HTML5: no XML namespaces, scalable width.
 
     >>> str(inline_svg('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="5"></svg>'))
-    '<svg width="10" height="5" style="max-width:100%;height:auto"></svg>'
+    '<svg width="10" height="5" style="width:100%;max-width:860px;height:auto"></svg>'
     """
     svg = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", svg, count=2)
     svg = svg.replace("xlink:href", "href")
-    svg = re.sub(r"<svg\b([^>]*)>", r'<svg\1 style="max-width:100%;height:auto">', svg, count=1)
+    svg = re.sub(r"<svg\b([^>]*)>", r'<svg\1 style="width:100%;max-width:860px;height:auto">', svg, count=1)
     return Markup(svg)
 
 
