@@ -24,9 +24,9 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from shadowtrade.errors import NoDataError, UsageError
-from shadowtrade.reference.countries import group_members, is_group, iso3_from_iso2
+from shadowtrade.reference.countries import is_group, iso3_from_iso2
 from shadowtrade.rules.coverage import coverage_table
-from shadowtrade.rules.evaluate import binds, flow_direction
+from shadowtrade.rules.evaluate import binds, binds_country, flow_direction
 from shadowtrade.rules.loader import RuleBook, load_rulebook
 from shadowtrade.rules.model import AUTHORITIES, Rule, Status
 
@@ -243,21 +243,13 @@ def _entry(row: dict[str, Any], total: float, exporter: str, book: RuleBook) -> 
         "share_of_trade": round(row["value"] / total, 6) if total else None,
         "rows": row["rows"],
         "part_year": row["max_days"] < 365,
-        "binds_exporter": _binds_regime(regime.binds, exporter, row["year"]),
+        "binds_exporter": binds_country(regime.binds, exporter, dt.date(row["year"], 7, 1)),
         "rule_ids": sorted(row["rule_ids"]),
     }
 
 
 def _iso3(iso2: str) -> str:
     return iso3_from_iso2(iso2) or iso2
-
-
-def _binds_regime(kind: str, exporter: str, year: int) -> bool:
-    if kind == "un_member_states":
-        return True
-    if kind == "eu_persons_territory":
-        return exporter in group_members("EU27", dt.date(year, 7, 1))
-    return {"us_persons": "USA", "uk_persons": "GBR", "jp_persons": "JPN"}.get(kind) == exporter
 
 
 def _summary(exporter: str, importer: str, years: tuple[int, int], entries: list[dict[str, Any]]) -> str:

@@ -208,14 +208,30 @@ def _finding(rule: Rule, query: FlowQuery, direction: str) -> Finding | None:
 def binds(rule: Rule, country: str, on: dt.date) -> bool:
     """True when a country's own jurisdiction is bound by the rule on a date.
 
-    UN measures bind every state; EU measures bind EU member states (members on that date); US,
-    UK and Japanese measures bind their own country.
+    UN measures bind every state; EU measures bind the EU's members on that date; US, UK and
+    Japanese measures bind their own country.
     """
-    kind = rule.regime.binds
+    return binds_country(rule.regime.binds, country, on)
+
+
+# EU law kept applying in the UK until the end of the Brexit transition period.
+_BREXIT_TRANSITION_END = dt.date(2020, 12, 31)
+
+
+def binds_country(kind: str, country: str, on: dt.date) -> bool:
+    """True when a regime whose ``binds`` is ``kind`` binds ``country`` on a date.
+
+    >>> binds_country("eu_persons_territory", "GBR", dt.date(2020, 6, 1))
+    True
+    >>> binds_country("eu_persons_territory", "GBR", dt.date(2021, 6, 1))
+    False
+    """
     if kind == "un_member_states":
         return True
     if kind == "eu_persons_territory":
-        return country in group_members("EU27", on)
+        if country == "GBR":
+            return on <= _BREXIT_TRANSITION_END
+        return country in group_members("EU", on)
     return _BOUND_COUNTRIES.get(kind) == country
 
 
