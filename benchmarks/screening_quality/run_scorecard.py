@@ -71,8 +71,10 @@ def metrics(rows: list[dict], key: str, threshold: float) -> dict:
     recall = tp / (tp + fn) if tp + fn else None
     f1 = (2 * precision * recall / (precision + recall)
           if precision and recall else None)
+    false_positive_rate = fp / (fp + tn) if fp + tn else None
     return {"pairs": len(rows), "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-            "precision": _round(precision), "recall": _round(recall), "f1": _round(f1)}
+            "precision": _round(precision), "recall": _round(recall), "f1": _round(f1),
+            "false_positive_rate": _round(false_positive_rate)}
 
 
 def _round(value: float | None) -> float | None:
@@ -85,6 +87,9 @@ def slices(rows: list[dict]) -> dict[str, list[dict]]:
     for field in ("kind", "script", "list", "schema"):
         for row in rows:
             grouped.setdefault(f"{field}={row[field]}", []).append(row)
+    for row in rows:
+        if row["script"] != "latin":
+            grouped.setdefault(f"script={row['script']},{row['schema']}", []).append(row)
     return grouped
 
 
@@ -133,15 +138,18 @@ def main() -> None:
 
 
 def _print(report: dict, names: list[str]) -> None:
-    header = f"{'slice':32s}" + "".join(f"{n:>26s}" for n in names)
-    print(header + "\n" + " " * 32 + "".join(f"{'P / R / F1':>26s}" for _ in names))
+    header = f"{'slice':36s}" + "".join(f"{n:>26s}" for n in names)
+    print(header + "\n" + " " * 36 + "".join(f"{'P / R / F1 (or FPR)':>26s}" for _ in names))
     for slice_name, by_scorer in report["slices"].items():
         cells = []
         for name in names:
             m = by_scorer[name]
+            if m["tp"] + m["fn"] == 0:  # negatives only: the false-positive rate says it all
+                cells.append(f"FPR {m['false_positive_rate']:.3f} ({m['fp']}/{m['pairs']})")
+                continue
             cells.append(" / ".join("  - " if m[k] is None else f"{m[k]:.3f}"
                                     for k in ("precision", "recall", "f1")))
-        print(f"{slice_name:32s}" + "".join(f"{c:>26s}" for c in cells))
+        print(f"{slice_name:36s}" + "".join(f"{c:>26s}" for c in cells))
 
 
 if __name__ == "__main__":

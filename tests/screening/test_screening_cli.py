@@ -133,3 +133,34 @@ def test_load_the_whole_mirror(tmp_path: Path) -> None:
     assert loaded["us_ofac_sdn"] == 16588 and loaded["un_sc"] == 1003
     hit = json.loads(run(tmp_path, "screen", "Kim Chong-un", "--json").stdout)["results"][0]
     assert hit["caption"] in ("KIM, Jong Un", "Jong Un KIM") and hit["match"]
+
+
+def test_serve_answers_match_requests(home: Path) -> None:
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "SHADOWTRADE_HOME": str(home)}
+    server = subprocess.Popen([sys.executable, "-m", "shadowtrade", "serve", "--port", str(port),
+                               "--dataset", "un_sc"], cwd=REPO, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            try:
+                ready = httpx.get(url + "/readyz", timeout=1)
+                break
+            except httpx.HTTPError:
+                assert server.poll() is None, server.stderr.read().decode()  # type: ignore
+                time.sleep(0.1)
+        assert ready.json()["datasets"] == ["un_sc"]
+        body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Ri Che-son"]}}}}
+        answer = httpx.post(url + "/match/un_sc", json=body, timeout=10).json()
+        assert answer["responses"]["q"]["results"][0]["id"] == "un_sc-KPi.002"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -36,6 +36,23 @@ def create_app(engine: Screener | EngineHolder | None = None,
     return _Limited(api, max_body_bytes)
 
 
+def create_app_from_settings() -> Any:
+    """The app ``shadowtrade serve`` runs (a uvicorn factory): settings from the environment
+    (this is an edge), the engine from the warehouse's loaded lists, cached in HOME/cache.
+    ``SHADOWTRADE_SERVE_DATASETS`` (comma-separated) limits the lists served."""
+    import os
+
+    from shadowtrade.config import load_settings
+    from shadowtrade.screening.loading import cached_screener
+    from shadowtrade.warehouse import Warehouse
+
+    settings = load_settings()
+    datasets = [d for d in os.environ.get("SHADOWTRADE_SERVE_DATASETS", "").split(",") if d]
+    with Warehouse(settings.warehouse_path, read_only=True) as warehouse:
+        engine = cached_screener(warehouse, settings.home / "cache", datasets or None)
+    return create_app(engine)
+
+
 class _Limited(BodySizeLimit):
     """The FastAPI app behind the body limit, still reachable as ``.routes`` and ``.state``."""
 

@@ -235,11 +235,14 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"),
           port: int = typer.Option(8000, "--port"),
           dataset: list[str] = DATASET) -> None:
     """Serve the yente-compatible screening API (POST /match/{dataset}, GET /search/…)."""
+    import os
+
     import uvicorn
 
-    from shadowtrade.api.app import create_app
-
-    engine = _engine(dataset or None)
-    uvicorn.run(create_app(engine), host=host, port=port, log_level="info")
-
-
+    config = settings()
+    with Warehouse(config.warehouse_path, read_only=True) as warehouse:
+        loading.cached_screener(warehouse, config.home / "cache", dataset or None)  # fail early
+    os.environ["SHADOWTRADE_HOME"] = str(config.home)
+    os.environ["SHADOWTRADE_SERVE_DATASETS"] = ",".join(dataset or [])
+    uvicorn.run("shadowtrade.api.app:create_app_from_settings", factory=True, host=host,
+                port=port, log_level="info")

@@ -20,7 +20,7 @@ from shadowtrade.screening.index import CandidateIndex
 from shadowtrade.screening.names import compare_names
 from shadowtrade.screening.normalise import prepare_name
 from shadowtrade.screening.query import ScreenQuery
-from shadowtrade.screening.scoring import schemata_compatible, score_entity
+from shadowtrade.screening.scoring import prepare_query, schemata_compatible, score_entity
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 5
@@ -60,14 +60,15 @@ class Screener:
             if unknown:
                 raise NotFoundError(f"no list {unknown[0]!r} is loaded; loaded lists: "
                                     f"{', '.join(self.datasets) or 'none'}")
-        names = [prepare_name(n) for n in query.names]
+        prepared = prepare_query(query)
         wanted = max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT)
         results = []
-        for position in self.index.candidates(names, query.identifiers, wanted):
+        for position in self.index.candidates([name for name, _ in prepared], query.identifiers,
+                                              wanted):
             entry = self.index.entries[position]
             if datasets and not set(datasets) & set(entry.entity.get("datasets", [])):
                 continue
-            score, explanation = score_entity(query, entry)
+            score, explanation = score_entity(query, entry, prepared)
             results.append(_result(entry.entity, score, threshold, explanation))
         results.sort(key=lambda r: (-r["score"], r["id"]))
         return {"query": {"names": list(query.names), "schema": query.schema,

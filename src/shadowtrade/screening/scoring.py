@@ -19,7 +19,7 @@ from typing import Any
 
 from shadowtrade.screening.index import IndexedEntity, name_keys
 from shadowtrade.screening.names import NameScore, compare_names
-from shadowtrade.screening.normalise import prepare_name
+from shadowtrade.screening.normalise import PreparedName, prepare_name
 from shadowtrade.screening.query import ScreenQuery
 
 WEAK_ALIAS_FACTOR = 0.9
@@ -45,16 +45,23 @@ def schemata_compatible(query: str, candidate: str) -> bool:
     return "legal" in (a, b) and {a, b} <= {"legal", "person", "org"}
 
 
-def best_name(query: ScreenQuery, entry: IndexedEntity) -> NameScore:
+PreparedQuery = list[tuple[PreparedName, set[str]]]
+
+
+def prepare_query(query: ScreenQuery) -> PreparedQuery:
+    """The query's names prepared once, with their index keys."""
+    return [(name, name_keys(name)) for name in (prepare_name(raw) for raw in query.names)]
+
+
+def best_name(query: ScreenQuery, entry: IndexedEntity,
+              prepared_query: PreparedQuery | None = None) -> NameScore:
     """The best-scoring pair of a query name and a listed name.
 
     Only listed names sharing an index key with the query name are compared (when some do):
     the others cannot score well, and skipping them keeps screening fast.
     """
     best: NameScore | None = None
-    for raw in query.names:
-        prepared = prepare_name(raw)
-        wanted = name_keys(prepared)
+    for prepared, wanted in prepared_query or prepare_query(query):
         positions = [i for i, keys in enumerate(entry.keys) if keys & wanted] \
             or range(len(entry.names))
         for position in positions:
@@ -97,14 +104,15 @@ def _qualifiers(query: ScreenQuery, entry: IndexedEntity) -> list[dict[str, Any]
     return found
 
 
-def score_entity(query: ScreenQuery, entry: IndexedEntity) -> tuple[float, dict[str, Any]]:
+def score_entity(query: ScreenQuery, entry: IndexedEntity,
+                 prepared_query: PreparedQuery | None = None) -> tuple[float, dict[str, Any]]:
     """The score in [0, 1] and its explanation."""
     shared = set(query.identifiers) & entry.identifiers
     if shared:
         ident = sorted(shared)[0]
         return 1.0, {"identifier": {"score": 1.0, "detail": f"identifier {ident} is identical"},
                      "qualifiers": []}
-    name = best_name(query, entry)
+    name = best_name(query, entry, prepared_query)
     qualifiers = _qualifiers(query, entry)
     score = name.score + sum(q["adjustment"] for q in qualifiers)
     score = round(min(1.0, max(0.0, score)), 3)
