@@ -9,7 +9,7 @@ so a missing section is never silent.
 >>> result = DetectorResult("surges", {"exporter": "CHN", "importer": "RUS"}, [], rows=[])
 >>> html = render_detectors_html("RUS", [("Controlled goods", result, None),
 ...                                      ("Missing imports", None, "no data loaded")])
->>> "Evasion signals: Russia (RUS)" in html and "no data loaded" in html
+>>> "Evasion signals: Russian Federation (RUS)" in html and "no data loaded" in html
 True
 """
 
