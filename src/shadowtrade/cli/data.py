@@ -14,6 +14,7 @@ from shadowtrade.errors import UsageError
 from shadowtrade.sources.catalog import FORMATS
 from shadowtrade.sources.loader import load_file, mirror_files
 from shadowtrade.warehouse import LoadResult, Warehouse
+from shadowtrade.warehouse.export import export_parquet
 from shadowtrade.warehouse.status import flow_status, quarantine_summary
 
 data_app = typer.Typer(help="Load trade data into the warehouse and see what it holds.",
@@ -66,6 +67,21 @@ def _describe(result: LoadResult) -> str:
     if result.replaced:
         text += f"; replaced {result.replaced:,} rows of an earlier load"
     return text
+
+
+@data_app.command("export")
+def export(
+    out: Path = typer.Option(..., "--out", help="Folder to write the dataset into."),
+    fmt: str = typer.Option("parquet", "--format", help="Only parquet for now."),
+    overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing export."),
+) -> None:
+    """The warehouse as a Parquet dataset partitioned by source and year (what Spark reads)."""
+    if fmt != "parquet":
+        raise UsageError(f"unknown export format '{fmt}': use parquet")
+    with Warehouse(settings().warehouse_path, read_only=True) as warehouse:
+        counts = export_parquet(warehouse, out, overwrite)
+    err_console.print(f"wrote {out}: " + ", ".join(f"{t} {n:,} rows" for t, n in counts.items()),
+                      highlight=False)
 
 
 @data_app.command("status")

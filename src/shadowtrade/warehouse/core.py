@@ -33,7 +33,7 @@ class Warehouse:
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only and self.path.exists()
-        config: dict[str, Any] = {}
+        config: dict[str, Any] = {"enable_progress_bar": False}
         if threads:
             config["threads"] = threads
         if memory_limit:
