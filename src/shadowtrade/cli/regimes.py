@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -65,7 +66,7 @@ def list_rules(
     """List the encoded rules with their citation, direction, dates and confidence."""
     book = _book(rules)
     chosen = book.for_target(target_iso2(target) if target else None)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "rule_id": r.id, "authority": r.authority, "target": r.target,
             "measure_type": r.measure_type, "status": r.status.value, "scope_kind": r.scope_kind,
