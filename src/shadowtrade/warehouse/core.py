@@ -33,7 +33,7 @@ class Warehouse:
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only and self.path.exists()
-        config: dict[str, Any] = {"enable_progress_bar": False}
+        config: dict[str, Any] = {}
         if threads:
             config["threads"] = threads
         if memory_limit:
@@ -46,6 +46,7 @@ class Warehouse:
                 f"cannot open the warehouse {self.path}: {err}. Is another shadowtrade "
                 "command writing to it? Wait for it, or point --home elsewhere."
             ) from err
+        self.con.execute("SET enable_progress_bar = false")  # output belongs to the CLI
         if not self.read_only:
             for ddl in ALL_DDL:
                 self.con.execute(ddl)
