@@ -121,3 +121,13 @@ def test_source_note_from_status_row() -> None:
     note = SourceNote.from_status(row)
     assert (note.citation, note.years, note.rows, note.name) == (
         "BACI HS17, V202501", (2017, 2023), 28726, "CEPII BACI")
+
+
+def test_docstring_examples_hold() -> None:
+    import doctest
+
+    from shadowtrade.reports import charts, corridor, page
+
+    for module in (page, charts, corridor):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

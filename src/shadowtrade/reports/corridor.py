@@ -132,12 +132,32 @@ def series_label(note: SourceNote, importer: str | None = None) -> str:
     >>> series_label(SourceNote("national", dataset="imports-by-partner"), "KGZ")
     "national statistics (Kyrgyzstan's report)"
     """
+    reporter = reporter_of(note, importer)
+    return f"{note.citation} ({possessive(reporter)} report)" if reporter else note.citation
+
+
+def reporter_of(note: SourceNote, importer: str | None = None) -> str | None:
+    """Whose declaration a source's figures are, when it is one country's (else None).
+
+    >>> reporter_of(SourceNote("comtrade", dataset="reporter-CHN-M"))
+    'China'
+    """
     match = re.match(r"reporter-([A-Z]{3})", note.dataset or "")
     if match:
-        return f"{note.citation} ({possessive(display_name(match.group(1)))} report)"
+        return display_name(match.group(1))
     if importer and (note.dataset or "").startswith("imports"):
-        return f"{note.citation} ({possessive(display_name(importer))} report)"
-    return note.citation
+        return display_name(importer)
+    return None
+
+
+def inline_citation(note: SourceNote, importer: str | None = None) -> str:
+    """The citation in brackets after a figure: ``BACI HS17, V202501``, or with the reporter.
+
+    >>> inline_citation(SourceNote("comtrade", dataset="reporter-CHN-M"))
+    "UN Comtrade: China's report"
+    """
+    reporter = reporter_of(note, importer)
+    return f"{note.citation}: {possessive(reporter)} report" if reporter else note.citation
 
 
 def growth_words(start: float, end: float) -> str:
@@ -166,13 +186,14 @@ def _trend_sentence(results: CorridorResults, frame: pd.DataFrame, first: int, l
     if start is None or end is None or first == last:
         year = last if end is not None else first
         amount = end if end is not None else start
-        return _capital(f"{flow} were {money(amount or 0.0, currency)} in {year} ({note.citation}).")
+        return _capital(f"{flow} were {money(amount or 0.0, currency)} in {year} "
+                        f"({inline_citation(note, results.importer)}).")
     before, after = money_pair(start, end, currency)
     change = end / start - 1 if start else float("nan")
     verb = "were about the same" if abs(change) < 0.01 else ("rose" if change > 0 else "fell")
     detail = f", {growth_words(start, end)}" if start else ""
     return _capital(f"{flow} {verb} from {before} in {first} to {after} in {last}{detail} "
-                    f"({note.citation}).")
+                    f"({inline_citation(note, results.importer)}).")
 
 
 def _other_source_sentence(results: CorridorResults, frame: pd.DataFrame, first: int,
