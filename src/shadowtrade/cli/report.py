@@ -122,7 +122,7 @@ def gather_partners(warehouse: Warehouse, exporter: str, partners: list[str],
     return pd.concat(frames, ignore_index=True), tuple(notes.values())
 
 
-def _chart_options(out: Path, png_dir: Path | None, svg: bool) -> dict[str, Any]:
+def _chart_options(png_dir: Path | None, svg: bool) -> dict[str, Any]:
     if png_dir is not None and svg:
         raise UsageError("--png-dir and --svg exclude each other: choose PNG files in a folder "
                          "or SVG files next to the page")
@@ -151,7 +151,7 @@ def corridor(
     """The trade corridor EXPORTER → IMPORTER as one self-contained HTML page."""
     query = FlowQuery(resolve_country(exporter), resolve_country(importer),
                       parse_years(years) if years else None, source)
-    options = _chart_options(out, png_dir, svg)
+    options = _chart_options(png_dir, svg)
     with open_warehouse() as warehouse:
         results = gather_corridor(warehouse, query, by=by, base_year=base_year)
     path = render_corridor(results, out, **options)

@@ -156,7 +156,7 @@ def composition_chart(frame: pd.DataFrame, *, key: str, title: str,
     colour = alt.Color("category:N", sort=domain, legend=_legend(),
                        scale=alt.Scale(domain=domain, range=colours))
     x = alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0))
-    tooltip = ["category", "year", alt.Tooltip("amount:Q", format=",.2f", title=unit)]
+    tooltip: list[Any] = ["category", "year", alt.Tooltip("amount:Q", format=",.2f", title=unit)]
     if stacked:
         chart = alt.Chart(data).mark_bar(width={"band": 0.7}).encode(
             x=x, y=alt.Y("sum(amount):Q", title=unit, stack="zero"), color=colour,

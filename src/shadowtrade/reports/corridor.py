@@ -16,7 +16,7 @@ next to the page and renders ``corridor.html.j2``. It never opens a connection.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -98,15 +98,23 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def primary_source(sources: Sequence[str]) -> str:
-    """The source cited first: BACI, then Comtrade, Eurostat, national statistics, Atlas.
+def ranked_sources(sources: Iterable[str]) -> list[str]:
+    """Sources in citing order: BACI, then Comtrade, Eurostat, national statistics, Atlas.
+
+    >>> ranked_sources({"national", "eurostat"})
+    ['eurostat', 'national']
+    """
+    return sorted(sources, key=lambda s: (SOURCE_PREFERENCE.index(s)
+                                          if s in SOURCE_PREFERENCE else 99, s))
+
+
+def primary_source(sources: Iterable[str]) -> str:
+    """The source cited first.
 
     >>> primary_source(["comtrade", "baci"])
     'baci'
     """
-    ranked = sorted(sources, key=lambda s: (SOURCE_PREFERENCE.index(s)
-                                            if s in SOURCE_PREFERENCE else 99, s))
-    return ranked[0]
+    return ranked_sources(sources)[0]
 
 
 def default_base_year(years: Sequence[int]) -> int:
@@ -255,12 +263,13 @@ def summary_sentences(results: CorridorResults) -> list[str]:
     frame, left_out = complete_series(results)
     primary = primary_source(list(frame["source"].unique()))
     main = frame[frame["source"] == primary]
-    years = sorted(main["year"].unique())
-    first = results.base_year if results.base_year in years else default_base_year(years)
-    last = int(years[-1])
-    sentences = [_trend_sentence(results, main, int(first), last)]
-    for source in sorted(set(frame["source"]) - {primary}, key=lambda s: primary_source([s])):
-        other = _other_source_sentence(results, frame[frame["source"] == source], int(first), last)
+    years = sorted(int(y) for y in main["year"].unique())
+    base = results.base_year
+    first = base if base is not None and base in years[:-1] else default_base_year(years)
+    last = years[-1]
+    sentences = [_trend_sentence(results, main, first, last)]
+    for source in ranked_sources(set(frame["source"]) - {primary}):
+        other = _other_source_sentence(results, frame[frame["source"] == source], first, last)
         if other:
             sentences.append(other)
     movers = _movers_sentence(results)
