@@ -27,7 +27,7 @@ import ibis.expr.types as ir
 from shadowtrade.analysis.findings import (
     DetectorResult, Finding, execute_rows, money, ratio, years_text,
 )
-from shadowtrade.analysis.flows import FlowQuery, corridor_series, side_condition
+from shadowtrade.analysis.flows import By, FlowQuery, corridor_series, side_condition
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.reference.countries import group_members, is_group, resolve_country
 from shadowtrade.reference.groups import get_group
@@ -109,7 +109,7 @@ def reported_by(flows: ir.Table, code: str) -> ir.Table:
 
 
 def _side(flows: ir.Table, params: MirrorGapParams, reporter: str, side: str) -> ir.Table:
-    by = "group" if params.group else "total"
+    by: By = "group" if params.group else "total"
     query = FlowQuery(params.exporter, params.importer, years=params.years, by=by,
                       groups=(params.group,) if params.group else None)
     series = corridor_series(reported_by(flows, reporter), query)
