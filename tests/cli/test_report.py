@@ -103,8 +103,10 @@ def test_partners_command_writes_page_and_png(monkeypatch, capsys, home: Path,
     out = tmp_path / "neighbours.html"
     code, err = cli(monkeypatch, capsys, home, "report", "partners", "EU27",
                     "RUS,ARM,GEO,KAZ,KGZ,UZB", "--source", "eurostat", "--years", "2019-2024",
-                    "--out", str(out))
+                    "--title", "EU27 exports to Russia and its neighbours", "--out", str(out))
     assert code == 0, err
     assert f"Wrote {out}" in err
     assert (tmp_path / "neighbours_comparison.png").read_bytes()[:4] == b"\x89PNG"
-    assert "Kyrgyzstan" in out.read_text()
+    html = out.read_text()
+    assert "<title>EU27 exports to Russia and its neighbours</title>" in html
+    assert "Kyrgyzstan" in html and "EUR 2.73 bn" in html

@@ -165,6 +165,7 @@ def partners(
     years: str = YEARS,
     source: str = SOURCE,
     base_year: int = typer.Option(2021, "--base-year", help="The year indexed to 100."),
+    title: str = typer.Option(None, "--title", help="Page and chart title."),
     out: Path = OUT,
     svg: bool = SVG,
 ) -> None:
@@ -176,5 +177,5 @@ def partners(
         frame, notes = gather_partners(warehouse, resolve_country(exporter), codes,
                                        parse_years(years) if years else None, source)
     path = render_partner_comparison(frame, out, base_year=base_year, sources=notes,
-                                     chart_format="svg" if svg else "png")
+                                     chart_format="svg" if svg else "png", title=title)
     err_console.print(f"Wrote {path}", highlight=False)

@@ -416,11 +416,12 @@ def render_corridor(results: CorridorResults, out: Path, *, chart_dir: Path | No
 def render_partner_comparison(series: pd.DataFrame, out: Path, *, base_year: int,
                               sources: Sequence[SourceNote] = (),
                               labels: Mapping[str, str] | None = None,
-                              chart_format: ChartFormat = "png") -> Path:
+                              chart_format: ChartFormat = "png", title: str | None = None) -> Path:
     """One exporter's trade with several partners, indexed to ``base_year``: HTML plus chart.
 
     ``series`` is ``corridor_series`` results for one exporter (``EU27``) and several importers
     from one source, concatenated. Writes ``out`` and ``<stem>_comparison.png`` next to it.
+    ``title`` defaults to "EU27's exports to Russia, Armenia … and Uzbekistan".
 
     Example (the demo's chart)::
 
@@ -432,7 +433,7 @@ def render_partner_comparison(series: pd.DataFrame, out: Path, *, base_year: int
     frame, left_out = charts.drop_partial_years(series)
     exporter = display_name(str(frame["exporter"].iloc[0]))
     names = dict(labels or {p: display_name(p) for p in frame["importer"].unique()})
-    title = f"{possessive(exporter)} exports to {_list(list(names.values()))}"
+    title = title or f"{possessive(exporter)} exports to {_list(list(names.values()))}"
     chart = charts.comparison_chart(frame, base_year=base_year, title=_capital(title),
                                     labels=names, color="importer")
     output = ChartOutput(out.parent, out.stem, chart_format)
