@@ -21,6 +21,7 @@ import jinja2
 from shadowtrade.assess.findings import Assessment
 from shadowtrade.errors import MissingExtraError
 from shadowtrade.reference.countries import country_name
+from shadowtrade.reports import page
 from shadowtrade.reports.brief_charts import to_svg, trade_chart
 
 _TEMPLATES = Path(__file__).parent / "templates"
@@ -40,19 +41,14 @@ def _environment() -> jinja2.Environment:
 
 
 def money(value: float | None, currency: str | None = "") -> str:
-    """A value as people read it: 'USD 110.0 bn', 'EUR 263.2 m'.
+    """A value as people read it, or 'n/a' (formatting shared with every report).
 
     >>> money(110.0139e9, "USD"), money(263.2e6, "EUR"), money(None, "USD")
-    ('USD 110.0 bn', 'EUR 263.2 m', 'n/a')
+    ('USD 110.0 bn', 'EUR 263 m', 'n/a')
     """
     if value is None:
         return "n/a"
-    prefix = f"{currency} " if currency else ""
-    if abs(value) >= 1e9:
-        return f"{prefix}{value / 1e9:,.1f} bn"
-    if abs(value) >= 1e6:
-        return f"{prefix}{value / 1e6:,.1f} m"
-    return f"{prefix}{value:,.0f}"
+    return page.money(value, currency or "").strip()
 
 
 def render_brief_html(assessment: Assessment) -> str:
