@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = [
-    "shadowtrade.rules.model", "shadowtrade.rules.validation", "shadowtrade.rules.loader",
+    "shadowtrade.rules", "shadowtrade.rules.model", "shadowtrade.rules.validation", "shadowtrade.rules.loader",
     "shadowtrade.rules.conflicts", "shadowtrade.rules.matching", "shadowtrade.rules.explain",
     "shadowtrade.rules.evaluate", "shadowtrade.rules.overlap", "shadowtrade.rules.coverage",
     "shadowtrade.analysis.exposure", "shadowtrade.reports.overlap",
