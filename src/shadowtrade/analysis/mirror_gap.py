@@ -212,6 +212,8 @@ def _findings(rows: list[dict[str, Any]], params: MirrorGapParams) -> list[Findi
             "increase_exporter", "increase_importer", "gap", "gap_fob",
             "unrecorded_share_of_increase", "unrecorded_share_of_increase_fob")}
         figures["unrecorded_value"] = row["increase_exporter"] - row["increase_importer"]
+        figures["suspect"] = share > 1
+        # a share above 1 means the importer's figure fell: rank it as a plain 100 %, not above
         found.append(Finding(f"{params.exporter}->{params.importer} {row['year']}",
-                             float(share), headline, figures))
+                             float(min(share, 1.0)), headline, figures))
     return found
