@@ -62,6 +62,8 @@ def test_check_says_no_finding_plainly(cli) -> None:
         (["--exporter", "XYZ"], "Error: unknown country 'XYZ': use an ISO3 code such as PRK, an ISO2 code such as KP, or a group (WLD, EU27, EU, EAEU, CCA3, CENTRAL_ASIA_CAUCASUS, G7)"),
         (["--date", "2024-13-01"], "Error: invalid date '2024-13-01': write YYYY-MM-DD, for example 2024-06-01"),
         (["--hs", "870199"], "Error: HS code '870199' exists in no HS revision (HS92 … HS22): check the code, for example 8701 or 870190"),
+        (["--importer", "BLR"], "Error: exporter and importer are both 'BLR': give two countries"),
+        (["--exporter", "EU27"], "Error: 'EU27' is a country group: give one country, for example PRK"),
         (["--hs", "870190", "--hs-revision", "HS17"], "Error: HS code '870190' does not exist in HS17: check the code, or give the revision it is written in with --hs-revision (HS92 … HS22)"),
     ],
 )

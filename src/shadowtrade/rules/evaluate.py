@@ -141,6 +141,8 @@ def resolve_query(query: FlowQuery) -> tuple[FlowQuery, tuple[str, ...]]:
     >>> resolve_query(FlowQuery("BLR", "PRK", "8701.90", dt.date(2024, 6, 1)))[0].hs_revision
     'HS12'
     """
+    if query.exporter == query.importer:
+        raise UsageError(f"exporter and importer are both '{query.exporter}': give two countries")
     code = normalise_hs_code(query.hs)
     revision = query.hs_revision.upper() if query.hs_revision else None
     if revision is not None and revision not in REVISIONS:
