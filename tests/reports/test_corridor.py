@@ -131,3 +131,15 @@ def test_docstring_examples_hold() -> None:
     for module in (page, charts, corridor):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_country_totals_cite_atlas_before_approximate_national_statistics(trade_warehouse) -> None:
+    from shadowtrade.analysis.flows import FlowQuery
+    from shadowtrade.cli.report import gather_corridor
+
+    results = gather_corridor(trade_warehouse, FlowQuery("PRK", "WLD", (2019, 2023)))
+    assert set(results.series["source"]) == {"atlas", "national"}
+    assert summary_sentences(results)[0] == (
+        "North Korea's exports to the world rose from USD 219 m in 2021 to USD 501 m in 2023, "
+        "up 129% (Growth Lab Atlas).")
+    assert summary_sentences(results)[1].startswith("National statistics gives EUR ")

@@ -32,7 +32,8 @@ from shadowtrade.reports.page import (
 )
 
 ChartFormat = Literal["png", "svg"]
-SOURCE_PREFERENCE = ("baci", "comtrade", "eurostat", "national", "atlas")
+# national statistics come last: converted to euros at undocumented rates (see SOURCES.md)
+SOURCE_PREFERENCE = ("baci", "comtrade", "eurostat", "atlas", "national")
 PRE_WAR_YEAR = 2021  # the last full year before the 2022 sanctions on Russia: the usual base
 SHORT_NAMES = {"RUS": "Russia"}  # official names too long for a sentence
 
@@ -99,7 +100,7 @@ def _capital(text: str) -> str:
 
 
 def ranked_sources(sources: Iterable[str]) -> list[str]:
-    """Sources in citing order: BACI, then Comtrade, Eurostat, national statistics, Atlas.
+    """Sources in citing order: BACI, then Comtrade, Eurostat, Atlas, national statistics.
 
     >>> ranked_sources({"national", "eurostat"})
     ['eurostat', 'national']
@@ -153,7 +154,8 @@ def reporter_of(note: SourceNote, importer: str | None = None) -> str | None:
     match = re.match(r"reporter-([A-Z]{3})", note.dataset or "")
     if match:
         return display_name(match.group(1))
-    if importer and (note.dataset or "").startswith("imports"):
+    if importer and importer not in country_groups() and importer != "WLD" \
+            and (note.dataset or "").startswith("imports"):
         return display_name(importer)
     return None
 

@@ -54,7 +54,7 @@ SOURCE_NAMES: dict[str, str] = {
 SOURCE_SHORT: dict[str, str] = {
     "baci": "BACI", "comtrade": "UN Comtrade", "eurostat": "Eurostat Comext",
     "national": "national statistics",
-    "atlas": "Atlas",
+    "atlas": "Growth Lab Atlas",
 }
 
 SOURCE_NOTES: dict[str, str] = {
