@@ -143,3 +143,12 @@ def test_country_totals_cite_atlas_before_approximate_national_statistics(trade_
         "North Korea's exports to the world rose from USD 219 m in 2021 to USD 501 m in 2023, "
         "up 129% (Growth Lab Atlas).")
     assert summary_sentences(results)[1].startswith("National statistics gives EUR ")
+
+
+def test_series_figure_for_other_pages_saves_nothing(rus_chn: CorridorResults) -> None:
+    from shadowtrade.reports.corridor import series_figure
+
+    figure = series_figure(rus_chn)
+    assert figure.files == () and figure.svg.startswith("<svg")
+    assert figure.caption.startswith("Value of goods per year in USD, current prices; one line "
+                                     "per publisher (BACI HS17, V202501; UN Comtrade (China's report))")

@@ -302,15 +302,21 @@ def group_labels() -> dict[str, str]:
     return {name: group.label for name, group in sector_groups().items()}
 
 
-def _save(chart: object, output: ChartOutput, name: str) -> tuple[str, ...]:
+def _save(chart: object, output: ChartOutput | None, name: str) -> tuple[str, ...]:
+    if output is None:
+        return ()
     files = [charts.save_chart(chart, output.path(name))]  # type: ignore[arg-type]
     if output.specs:
         files.append(charts.save_chart(chart, output.folder / f"{output.stem}_{name}.vl.json"))  # type: ignore[arg-type]
     return tuple(path.name for path in files)
 
 
-def series_figure(results: CorridorResults, output: ChartOutput) -> Figure:
-    """The corridor's value per year, one line per source, saved and inlined."""
+def series_figure(results: CorridorResults, output: ChartOutput | None = None) -> Figure:
+    """The corridor's value per year, one line per source, inlined (and saved with ``output``).
+
+    Other pages (the brief) can place it with ``figure_html``:
+    ``series_figure(CorridorResults("CHN", "RUS", series, sources=notes))``.
+    """
     frame, left_out = complete_series(results)
     primary = primary_source(list(frame["source"].unique()))
     frame = frame[frame["currency"] == currency_of_results(results)]
@@ -327,7 +333,8 @@ def series_figure(results: CorridorResults, output: ChartOutput) -> Figure:
     return Figure("series", title, caption, charts.to_svg(chart), _save(chart, output, "series"))
 
 
-def composition_figure(results: CorridorResults, output: ChartOutput) -> Figure | None:
+def composition_figure(results: CorridorResults,
+                       output: ChartOutput | None = None) -> Figure | None:
     """The breakdown by HS section (stacked) or sector group (lines), or None without data."""
     frame = results.composition
     if frame is None or frame.empty:
