@@ -124,3 +124,11 @@ def test_compare_batch_scores_every_pair() -> None:
     assert [(r["score"], r["match"]) for r in rows] == [("0.970", "true"), ("0.333", "false"),
                                                          ("", "")]
     assert summary.errors == 1
+
+
+def test_batch_keeps_cells_beyond_the_header(engine: Screener) -> None:
+    target = io.StringIO()
+    screen_csv(engine, io.StringIO("name\nKIM, Tong-un\n"), target)
+    row = next(csv.DictReader(io.StringIO(target.getvalue())))
+    assert row["name"] == "KIM"
+    assert row["error"] == "the row has 1 more cell(s) than the header:  Tong-un"

@@ -69,6 +69,7 @@ def screen_csv(engine: Screener, source: IO[str], target: IO[str],
     for row in reader:
         rows += 1
         extra = dict.fromkeys(HIT_COLUMNS, "")
+        overflow = _overflow(row)
         try:
             schema = row.get(options.schema_column or "") or None
             query = ScreenQuery.build([row.get(options.name_column) or ""], schema=schema,
@@ -77,15 +78,23 @@ def screen_csv(engine: Screener, source: IO[str], target: IO[str],
             hits = [r for r in engine.screen(query, options.threshold, options.limit,
                                              list(options.datasets) or None)["results"]
                     if r["match"]]
-            extra.update(_hit_columns(hits))
+            extra.update(_hit_columns(hits), error=overflow)
             with_hits += bool(hits)
         except ShadowtradeError as err:
-            extra.update(hit_count="0", error=str(err))
+            extra.update(hit_count="0", error="; ".join(filter(None, [str(err), overflow])))
             errors += 1
         writer.writerow({**row, **extra})
         if on_row:
             on_row()
     return BatchSummary(rows, with_hits, errors)
+
+
+def _overflow(row: dict) -> str:
+    """Cells beyond the header are kept (joined) in the error column, never dropped."""
+    extra = row.pop(None, None)
+    if not extra:
+        return ""
+    return f"the row has {len(extra)} more cell(s) than the header: {'|'.join(extra)}"
 
 
 def _listed(value: str | None) -> list[str]:
@@ -111,13 +120,15 @@ def compare_csv(source: IO[str], target: IO[str], threshold: float = DEFAULT_THR
     for row in reader:
         rows += 1
         extra = dict.fromkeys(SCORE_COLUMNS, "")
+        overflow = _overflow(row)
         try:
             result = compare(row.get("name1") or "", row.get("name2") or "",
                              row.get("schema") or None, threshold)
-            extra.update(score=f"{result['score']:.3f}", match=str(result["match"]).lower())
+            extra.update(score=f"{result['score']:.3f}", match=str(result["match"]).lower(),
+                         error=overflow)
             matches += result["match"]
         except ShadowtradeError as err:
-            extra.update(error=str(err))
+            extra.update(error="; ".join(filter(None, [str(err), overflow])))
             errors += 1
         writer.writerow({**row, **extra})
     return BatchSummary(rows, matches, errors)

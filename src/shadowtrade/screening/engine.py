@@ -25,8 +25,8 @@ from shadowtrade.screening.scoring import prepare_query, schemata_compatible, sc
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 5
 MAX_LIMIT = 500
-CANDIDATES_PER_RESULT = 10
-MIN_CANDIDATES = 50
+CANDIDATES_PER_RESULT = 3
+MIN_CANDIDATES = 15
 
 
 def check_options(threshold: float, limit: int) -> None:

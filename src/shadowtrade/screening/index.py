@@ -14,7 +14,10 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from shadowtrade.screening.normalise import PreparedName, prepare_name
 from shadowtrade.screening.query import normalise_identifier
@@ -22,7 +25,7 @@ from shadowtrade.screening.query import normalise_identifier
 IDENTIFIER_PROPS = ("passportNumber", "idNumber", "imoNumber", "registrationNumber", "taxNumber",
                     "innCode", "ogrnCode", "mmsi", "leiCode", "swiftBic")
 MAX_POSTINGS = 4000
-RELATIVE_FLOOR = 0.25  # candidates sharing much less than the best one are not scored
+RELATIVE_FLOOR = 0.5  # candidates sharing much less than the best one are not scored
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,13 @@ class IndexedEntity:
         props = entity.get("properties", {})
         strong = list(dict.fromkeys(props.get("name", []) + props.get("alias", [])))
         weak = [w for w in props.get("weakAlias", []) if w not in strong]
-        names = tuple(prepare_name(n) for n in strong + weak)
+        raws = strong + weak
+        names = tuple(prepare_name(n) for n in raws)
         idents = frozenset(normalise_identifier(v) for p in IDENTIFIER_PROPS
                            for v in props.get(p, []) if len(normalise_identifier(v)) >= 5)
         countries = frozenset(props.get("nationality", []) + props.get("country", [])
                               + props.get("flag", []))
-        keys = tuple(frozenset(name_keys(name)) for name in names)
+        keys = tuple(keys_of(raw) for raw in raws)
         return cls(entity, names, keys, frozenset(range(len(strong), len(names))),
                    tuple(props.get("birthDate", [])), countries, idents)
 
@@ -71,6 +75,12 @@ def name_keys(name: PreparedName) -> set[str]:
     return keys
 
 
+@lru_cache(maxsize=300_000)
+def keys_of(raw: str) -> frozenset[str]:
+    """The index keys of a raw name (cached: lists repeat names across publishers)."""
+    return frozenset(name_keys(prepare_name(raw)))
+
+
 class CandidateIndex:
     """Postings from keys to entity positions, over a fixed list of entities."""
 
@@ -82,7 +92,8 @@ class CandidateIndex:
             keys = keys.union(*entry.keys)
             for key in keys:
                 postings[key].append(position)
-        self.postings = dict(postings)
+        self.postings = {key: np.asarray(positions, dtype=np.int32)
+                         for key, positions in postings.items()}
         self.by_id = {entry.entity["id"]: entry for entry in self.entries}
         self.name_count = sum(len(entry.names) for entry in self.entries)
 
@@ -93,14 +104,22 @@ class CandidateIndex:
         for name in names:
             keys |= name_keys(name)
         total = max(len(self.entries), 1)
-        weights: dict[int, float] = defaultdict(float)
+        found: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
         for key in keys:
             posting = self.postings.get(key)
-            if not posting or len(posting) > MAX_POSTINGS:
+            if posting is None or len(posting) > MAX_POSTINGS:
                 continue
             weight = math.log(1 + total / len(posting)) * (10.0 if key[0] == "i" else 1.0)
-            for position in posting:
-                weights[position] += weight
-        ranked = sorted(weights, key=lambda p: -weights[p])[:limit]
-        floor = weights[ranked[0]] * RELATIVE_FLOOR if ranked else 0.0
-        return [position for position in ranked if weights[position] >= floor]
+            found.append(posting)
+            weights.append(np.full(len(posting), weight))
+        if not found:
+            return []
+        scores = np.bincount(np.concatenate(found), weights=np.concatenate(weights),
+                             minlength=total)
+        hit = np.flatnonzero(scores)
+        if len(hit) > limit:
+            hit = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
+        ranked = hit[np.argsort(-scores[hit], kind="stable")]
+        floor = scores[ranked[0]] * RELATIVE_FLOOR
+        return [int(position) for position in ranked if scores[position] >= floor]

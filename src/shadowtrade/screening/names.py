@@ -112,8 +112,12 @@ def _arabic_similarity(a: Token, b: Token) -> tuple[float, str]:
     return 0.0, ""
 
 
+Alignment = tuple[float, tuple[Token, ...], tuple[Token, ...], list[tuple[int, int, float, str]]]
+
+
 def _align(query: tuple[Token, ...], candidate: tuple[Token, ...],
-           arabic: bool = False) -> tuple[float, list[str]]:
+           arabic: bool = False) -> Alignment:
+    """Greedy best-first word alignment; the score and the matched pairs (explained later)."""
     pairs = []
     for i, q in enumerate(query):
         for j, c in enumerate(candidate):
@@ -125,8 +129,8 @@ def _align(query: tuple[Token, ...], candidate: tuple[Token, ...],
     pairs.sort(key=lambda p: -p[0])
     used_q: set[int] = set()
     used_c: set[int] = set()
-    matched = 0.0
-    detail = []
+    matched = total = 0.0
+    matches = []
     for sim, i, j, why in pairs:
         if i in used_q or j in used_c:
             continue
@@ -134,21 +138,20 @@ def _align(query: tuple[Token, ...], candidate: tuple[Token, ...],
         used_c.add(j)
         weight = max(query[i].weight, candidate[j].weight)
         matched += weight * sim
-        detail.append(f"'{query[i].text}'≈'{candidate[j].text}' {why}: {sim:.2f}")
-    total = sum(max(q.weight, _partner_weight(q, i, candidate, pairs, used_c)) if i in used_q
-                else EXTRA_QUERY_WEIGHT * q.weight for i, q in enumerate(query))
+        total += weight
+        matches.append((i, j, sim, why))
+    total += sum(EXTRA_QUERY_WEIGHT * q.weight for i, q in enumerate(query) if i not in used_q)
     extra = sum(c.weight for j, c in enumerate(candidate) if j not in used_c)
-    detail += [f"'{q.text}' unmatched" for i, q in enumerate(query) if i not in used_q]
     score = matched / (total + EXTRA_CANDIDATE_WEIGHT * extra) if total else 0.0
-    return score, detail
+    return score, query, candidate, matches
 
 
-def _partner_weight(q: Token, i: int, candidate: tuple[Token, ...],
-                    pairs: list[tuple[float, int, int, str]], used_c: set[int]) -> float:
-    for _, qi, j, _ in pairs:
-        if qi == i and j in used_c:
-            return candidate[j].weight
-    return q.weight
+def _explain(alignment: Alignment) -> list[str]:
+    _, query, candidate, matches = alignment
+    detail = [f"'{query[i].text}'≈'{candidate[j].text}' {why}: {sim:.2f}"
+              for i, j, sim, why in matches]
+    matched = {i for i, _, _, _ in matches}
+    return detail + [f"'{q.text}' unmatched" for i, q in enumerate(query) if i not in matched]
 
 
 def _compact(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
@@ -189,14 +192,17 @@ def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
         # fallback on the words here (it would confuse KIM SONG CHOL with KIM TONG CHOL).
         score, detail = _korean(query, candidate)
         return NameScore(round(score, 3), query.raw, candidate.raw, tuple(detail))
-    best: tuple[float, list[str]] = (0.0, [])
+    best: Alignment | None = None
     arabic = "arabic" in (query.script, candidate.script)
     for q_tokens in query.variants:
         for c_tokens in candidate.variants:
             found = _align(q_tokens, c_tokens, arabic)
-            if found[0] > best[0] or not best[1]:
+            if best is None or found[0] > best[0]:
                 best = found
+    assert best is not None
     compact = _compact(query, candidate)
     if compact[0] > best[0]:
-        best = compact
-    return NameScore(round(min(best[0], 1.0), 3), query.raw, candidate.raw, tuple(best[1]))
+        return NameScore(round(min(compact[0], 1.0), 3), query.raw, candidate.raw,
+                         tuple(compact[1]))
+    return NameScore(round(min(best[0], 1.0), 3), query.raw, candidate.raw,
+                     tuple(_explain(best)))

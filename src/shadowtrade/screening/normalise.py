@@ -32,11 +32,14 @@ PARTICLES = frozenset("al el bin ibn bint abu abd de da di del van von der la le
 TITLES = frozenset("mr mrs ms miss dr prof sir".split())
 MAX_TOKENS = 12
 
-_SKELETON_RULES = [(re.compile(p), r) for p, r in [
-    (r"dzh|dj|zh", "Z"), (r"x", "ks"), (r"ph", "f"), (r"w", "v"), (r"kh", "h"), (r"ck", "k"),
-    (r"q", "k"), (r"th", "t"), (r"dh", "d"), (r"tch", "ch"), (r"sch", "sh"), (r"y", "i"),
-    (r"j(?=[aeiou]|$)", "i"), (r"ou|oo", "u"), (r"ee", "i"), (r"(.)\1", r"\1"),
-    (r"ii", "i"), (r"ie$", "i"), (r"e(?=r$)", "")]]
+# Applied in order; plain replacements are str.replace (fast), the rest regular expressions.
+_SKELETON_RULES: list[tuple[str | re.Pattern[str], str]] = [
+    ("dzh", "Z"), ("dj", "Z"), ("zh", "Z"), ("x", "ks"), ("ph", "f"), ("w", "v"), ("kh", "h"),
+    ("ck", "k"), ("q", "k"), ("th", "t"), ("dh", "d"), ("tch", "ch"), ("sch", "sh"),
+    ("y", "i"), (re.compile(r"j(?=[aeiou]|$)"), "i"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
+    (re.compile(r"(.)\1"), r"\1"), ("ii", "i"), (re.compile(r"ie$"), "i"),
+    (re.compile(r"e(?=r$)"), ""),
+]
 _SPLIT = re.compile(r"[^\w]+|_")
 
 
@@ -57,11 +60,13 @@ class PreparedName(NamedTuple):
     script: str
     variants: tuple[tuple[Token, ...], ...]
     korean: tuple[tuple[str, str, str], ...]
+    compact: str = ""  # the first variant's skeletons joined (finds 'JSCARGUMENT')
 
-    @property
-    def compact(self) -> str:
-        """The first variant's skeletons joined (finds 'JSCARGUMENT')."""
-        return "".join(t.skeleton for t in self.variants[0])
+
+def _named(raw: str, script: str, variants: tuple[tuple[Token, ...], ...],
+           korean: tuple[tuple[str, str, str], ...]) -> PreparedName:
+    compact = "".join(t.skeleton for t in variants[0]) if variants else ""
+    return PreparedName(raw, script, variants, korean, compact)
 
 
 @lru_cache(maxsize=300_000)
@@ -69,7 +74,8 @@ def skeleton(word: str) -> str:
     """A spelling key on which common transliteration variants coincide."""
     key = word.lower()
     for pattern, replacement in _SKELETON_RULES:
-        key = pattern.sub(replacement, key)
+        key = key.replace(pattern, replacement) if isinstance(pattern, str) else \
+            pattern.sub(replacement, key)
     return key
 
 
@@ -112,7 +118,7 @@ def prepare_name(raw: str) -> PreparedName:
         if script == "arabic":  # the article is written joined: التكريتي = al + tkryty
             words = [part for w in words for part in (
                 ["al", w[2:]] if w.startswith("al") and len(w) > 4 else [w])]
-    return PreparedName(raw, script, (tuple(make_token(w) for w in words),), korean)
+    return _named(raw, script, (tuple(make_token(w) for w in words),), korean)
 
 
 def _korean_latin(surname_words: list[str], given: str, label: str) -> tuple[tuple[str, str,
@@ -156,7 +162,7 @@ def _prepare_hangul(text: str) -> PreparedName:
     korean = ((surname_key(rr_surname), korean_key(rr_given),
                f"{rr_surname.upper()} | {rr_given}"),) if given else ()
     tokens = tuple(make_token(w) for w in latin_words(f"{rr_surname} {rr_given}"))
-    return PreparedName(text, "hangul", (tokens,), korean)
+    return _named(text, "hangul", (tokens,), korean)
 
 
 def _prepare_han(text: str) -> PreparedName:
@@ -165,4 +171,4 @@ def _prepare_han(text: str) -> PreparedName:
     if len(pinyin) >= 3:
         variants.append((make_token(pinyin[0]), make_token("".join(pinyin[1:]))))
     korean = _prepare_hangul(han_to_hangul(text)).korean if len(pinyin) <= 4 else ()
-    return PreparedName(text, "han", tuple(v for v in variants if v), korean)
+    return _named(text, "han", tuple(v for v in variants if v) or ((),), korean)

@@ -23,6 +23,7 @@ from shadowtrade.screening.normalise import PreparedName, prepare_name
 from shadowtrade.screening.query import ScreenQuery
 
 WEAK_ALIAS_FACTOR = 0.9
+NAMES_PER_ENTITY = 5  # listed names compared per entity: those sharing the most index keys
 SCHEMA_PENALTY = 0.35
 COUNTRY_PENALTY = 0.15
 BIRTH_YEAR_PENALTY = 0.25
@@ -57,13 +58,14 @@ def best_name(query: ScreenQuery, entry: IndexedEntity,
               prepared_query: PreparedQuery | None = None) -> NameScore:
     """The best-scoring pair of a query name and a listed name.
 
-    Only listed names sharing an index key with the query name are compared (when some do):
-    the others cannot score well, and skipping them keeps screening fast.
+    Only the listed names sharing the most index keys with the query name are compared (when
+    some share any): the others cannot score well, and skipping them keeps screening fast.
     """
     best: NameScore | None = None
     for prepared, wanted in prepared_query or prepare_query(query):
-        positions = [i for i, keys in enumerate(entry.keys) if keys & wanted] \
-            or range(len(entry.names))
+        shared = [(len(keys & wanted), i) for i, keys in enumerate(entry.keys)]
+        shared = sorted((pair for pair in shared if pair[0]), reverse=True)[:NAMES_PER_ENTITY]
+        positions = [i for _, i in shared] or range(len(entry.names))
         for position in positions:
             listed = entry.names[position]
             found = compare_names(prepared, listed)

@@ -1,0 +1,214 @@
+"""Screening speed against every loaded list: index build time and memory, single-query
+latency (p50, p99) in process and through the HTTP API, batch throughput on one core, beside
+nomenklatura logic-v2 (re-scoring our candidates, as yente does) and brute-force rapidfuzz.
+
+Run: ``.venv/bin/python benchmarks/bench_screening_speed.py [--queries 300] [--output FILE]``
+(the logic-v2 part needs the ``bench`` extra). Writes JSON with the commit, machine and size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gc
+import io
+import json
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+from rapidfuzz import fuzz, process, utils
+
+from shadowtrade.screening.batch import ScreenOptions, screen_csv
+from shadowtrade.screening.engine import Screener
+from shadowtrade.screening.normalise import prepare_name
+from shadowtrade.screening.query import ScreenQuery
+from shadowtrade.sources.lists.catalog import find_in_mirror
+
+ROOT = Path(__file__).resolve().parents[1]
+MIRROR = ROOT.parent / "shared" / "data"
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    """p50 and p99 in milliseconds."""
+    ordered = sorted(samples)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    return {"p50_ms": round(pick(0.5), 3), "p99_ms": round(pick(0.99), 3),
+            "mean_ms": round(statistics.fmean(ordered) * 1000, 3), "n": len(ordered)}
+
+
+def perturb(name: str, rng: random.Random) -> str:
+    """A realistic query: a listed name with a typo, reordered or lower-cased."""
+    words = name.split()
+    choice = rng.random()
+    if choice < 0.3 and len(words) > 1:
+        words = words[1:] + words[:1]
+    elif choice < 0.6:
+        word = rng.randrange(len(words))
+        w = words[word]
+        if len(w) > 3:
+            i = rng.randrange(1, len(w) - 1)
+            words[word] = w[:i] + w[i + 1:]
+    return " ".join(words).lower() if rng.random() < 0.3 else " ".join(words)
+
+
+def timed(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
+
+
+def build(entities: list[dict]) -> tuple[Screener, dict]:
+    """Build the engine, measuring time and resident memory growth."""
+    gc.collect()
+    before = psutil.Process().memory_info().rss
+    started_cpu = time.process_time()
+    engine, seconds = timed(Screener, entities)
+    cpu_seconds = time.process_time() - started_cpu
+    after = psutil.Process().memory_info().rss
+    return engine, {"seconds": round(seconds, 2), "cpu_seconds": round(cpu_seconds, 2),
+                    "rss_growth_mb": round((after - before) / 2**20),
+                    "entities": engine.entity_count, "names": engine.index.name_count}
+
+
+def cpu_timed(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """CPU seconds of this process: robust when other work shares the machine."""
+    started = time.process_time()
+    result = function(*args, **kwargs)
+    return result, time.process_time() - started
+
+
+def in_process(engine: Screener, queries: list[str]) -> dict:
+    wall = [timed(engine.screen, ScreenQuery.build([q]))[1] for q in queries]
+    cpu = [cpu_timed(engine.screen, ScreenQuery.build([q]))[1] for q in queries]
+    return {"wall": percentiles(wall), "cpu": percentiles(cpu)}
+
+
+def through_api(engine: Screener, queries: list[str]) -> dict:
+    import uvicorn
+
+    from shadowtrade.api.app import create_app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(engine), host="127.0.0.1", port=port,
+                                           log_level="error"))
+    threading.Thread(target=server.run, daemon=True).start()
+    url = f"http://127.0.0.1:{port}"
+    while not server.started:
+        time.sleep(0.05)
+    samples = []
+    with httpx.Client(base_url=url, timeout=30) as client:
+        for q in queries:
+            body = {"queries": {"q": {"schema": "Thing", "properties": {"name": [q]}}}}
+            _, seconds = timed(client.post, "/match/default", json=body)
+            samples.append(seconds)
+    server.should_exit = True
+    return percentiles(samples)
+
+
+def batch_throughput(engine: Screener, queries: list[str]) -> dict:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["name"])
+    writer.writerows([q] for q in queries)
+    source = io.StringIO(buffer.getvalue())
+    started = time.perf_counter()
+    _, cpu_seconds = cpu_timed(screen_csv, engine, source, io.StringIO(), ScreenOptions())
+    seconds = time.perf_counter() - started
+    return {"names": len(queries), "wall_seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu_seconds, 2),
+            "names_per_second_wall": round(len(queries) / seconds, 1),
+            "names_per_cpu_second": round(len(queries) / cpu_seconds, 1)}
+
+
+def brute_force_rapidfuzz(all_names: list[str], queries: list[str]) -> dict:
+    processed = [utils.default_process(n) for n in all_names]
+    samples = [cpu_timed(process.extract, utils.default_process(q), processed,
+                         scorer=fuzz.token_sort_ratio, limit=5, processor=None)[1]
+               for q in queries]
+    return percentiles(samples)
+
+
+def logic_v2_rescoring(engine: Screener, queries: list[str]) -> dict:
+    """yente's design: our candidates (the same 15 we score) re-scored by logic-v2 (CPU time)."""
+    from followthemoney import model
+    from nomenklatura.matching import ScoringConfig, get_algorithm
+
+    algorithm, config = get_algorithm("logic-v2"), ScoringConfig.defaults()
+    warm = model.make_entity("Person")
+    warm.id = "warm"
+    warm.add("name", "Warm Up")
+    algorithm.compare(warm, warm, config)  # rigour loads its name database once
+    samples, pair_seconds = [], []
+    for number, q in enumerate(queries):
+        query = model.make_entity("LegalEntity")
+        query.id = f"q-{number}"
+        query.add("name", q)
+        started = time.process_time()
+        positions = engine.index.candidates([prepare_name(q)], (), 15)
+        for position in positions:
+            entry = engine.index.entries[position]
+            candidate = model.make_entity("LegalEntity")
+            candidate.id = f"c-{number}-{position}"
+            candidate.add("name", entry.entity["properties"].get("name", [])[:3])
+            t = time.process_time()
+            algorithm.compare(query, candidate, config)
+            pair_seconds.append(time.process_time() - t)
+        samples.append(time.process_time() - started)
+    return {**percentiles(samples), "per_pair": percentiles(pair_seconds)}
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--output", type=Path)
+    parser.add_argument("--no-logic-v2", action="store_true")
+    args = parser.parse_args()
+    entities = [e.to_ftm() for found in find_in_mirror(MIRROR) for e in found.read().entities]
+    all_names = [n for e in entities for k in ("name", "alias") for n in
+                 e["properties"].get(k, [])]
+    rng = random.Random(7)
+    queries = [perturb(rng.choice(all_names), rng) for _ in range(args.queries)]
+    batch = [perturb(rng.choice(all_names), rng) for _ in range(args.batch)]
+    engine, build_stats = build(entities)
+    print(json.dumps({"index_build": build_stats}), flush=True)
+    for q in queries[:20]:  # warm caches (pypinyin, hanja, regexes)
+        engine.screen(ScreenQuery.build([q]))
+    report = {
+        "commit": _commit(), "cpus": psutil.cpu_count(),
+        "machine": f"{platform.machine()} python {platform.python_version()}",
+        "load_average": [round(x, 2) for x in psutil.getloadavg()],
+        "index_build": build_stats,
+        "in_process": in_process(engine, queries),
+        "api_match": through_api(engine, queries[:150]),
+        "batch": batch_throughput(engine, batch),
+        "brute_force_rapidfuzz_cpu": brute_force_rapidfuzz(all_names, queries[:60]),
+    }
+    if not args.no_logic_v2:
+        report["logic_v2_rescoring_cpu"] = logic_v2_rescoring(engine, queries[:40])
+    text = json.dumps(report, indent=2)
+    print(text)
+    if args.output:
+        args.output.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
