@@ -98,7 +98,8 @@ def test_svg_is_offline_and_carries_the_units(chn_rus: CorridorResults) -> None:
 
 
 def test_png_is_a_valid_png_at_twice_the_size(chn_rus: CorridorResults, tmp_path: Path) -> None:
-    path = charts.to_png(charts.series_chart(chn_rus.series, title="t", width=400), tmp_path / "s.png")
+    path = charts.to_png(charts.series_chart(chn_rus.series, title="t",
+                                               layout=charts.Layout(width=400)), tmp_path / "s.png")
     data = path.read_bytes()
     assert charts.is_png(data)
     width, height = struct.unpack(">II", data[16:24])

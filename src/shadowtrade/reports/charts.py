@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,19 @@ OTHER = "Other"
 PALETTE = ["#1f4e79", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#e07a5f",
            "#3d405b", "#81b29a", "#f2cc8f", "#9c6644", "#5e548e"]
 OTHER_COLOUR = "#b8bec6"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Size and subtitle of a chart (the subtitle defaults to one that states the units).
+
+    >>> Layout(width=400).height
+    300
+    """
+
+    width: int = WIDTH
+    height: int = HEIGHT
+    subtitle: str | None = None
 
 
 def currency_of(frame: pd.DataFrame) -> str:
@@ -88,8 +102,8 @@ def _finish(chart: alt.TopLevelMixin, title: str, subtitle: str | None) -> alt.T
 
 
 def series_chart(frame: pd.DataFrame, *, title: str, color: str = "source",
-                 labels: Mapping[str, str] | None = None, subtitle: str | None = None,
-                 width: int = WIDTH, height: int = HEIGHT) -> alt.TopLevelMixin:
+                 labels: Mapping[str, str] | None = None,
+                 layout: Layout = Layout()) -> alt.TopLevelMixin:
     """Value by year, one line per ``color`` value (a source, or a partner).
 
     ``labels`` maps the ``color`` values to legend text (for example ``baci`` to
@@ -112,8 +126,8 @@ def series_chart(frame: pd.DataFrame, *, title: str, color: str = "source",
         tooltip=["series", "year", alt.Tooltip("amount:Q", format=",.2f", title=unit)],
     )
     chart = (base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=45))
-    chart = chart.properties(width=width, height=height)
-    return _finish(chart, title, subtitle or f"Value per year, {unit} (current prices)")
+    chart = chart.properties(width=layout.width, height=layout.height)
+    return _finish(chart, title, layout.subtitle or f"Value per year, {unit} (current prices)")
 
 
 def top_categories(frame: pd.DataFrame, key: str, top: int) -> pd.DataFrame:
@@ -131,8 +145,7 @@ def top_categories(frame: pd.DataFrame, key: str, top: int) -> pd.DataFrame:
 
 def composition_chart(frame: pd.DataFrame, *, key: str, title: str,
                       labels: Mapping[str, str] | None = None, top: int = 8,
-                      stacked: bool = True, subtitle: str | None = None,
-                      width: int = WIDTH, height: int = HEIGHT) -> alt.TopLevelMixin:
+                      stacked: bool = True, layout: Layout = Layout()) -> alt.TopLevelMixin:
     """The breakdown of a corridor per year: stacked bars by ``key`` (an HS section).
 
     The largest ``top`` categories are shown, the rest summed as ``Other``. Sector groups
@@ -165,9 +178,9 @@ def composition_chart(frame: pd.DataFrame, *, key: str, title: str,
         base = alt.Chart(data).encode(x=x, y=alt.Y("amount:Q", title=unit), color=colour,
                                       tooltip=tooltip)
         chart = base.mark_line(strokeWidth=2) + base.mark_point(filled=True, size=35)
-    chart = chart.properties(width=width, height=height)
+    chart = chart.properties(width=layout.width, height=layout.height)
     how = "stacked" if stacked else "each group on its own (groups overlap)"
-    return _finish(chart, title, subtitle or f"Value per year, {unit}, {how}")
+    return _finish(chart, title, layout.subtitle or f"Value per year, {unit}, {how}")
 
 
 def indexed(frame: pd.DataFrame, base_year: int, color: str) -> pd.DataFrame:
@@ -220,8 +233,8 @@ def _log_ticks(low: float, high: float) -> list[float]:
 
 
 def comparison_chart(frame: pd.DataFrame, *, base_year: int, title: str, color: str = "importer",
-                     labels: Mapping[str, str] | None = None, subtitle: str | None = None,
-                     width: int = WIDTH, height: int = 340) -> alt.TopLevelMixin:
+                     labels: Mapping[str, str] | None = None,
+                     layout: Layout = Layout(height=340)) -> alt.TopLevelMixin:
     """Several partners on one scale: each series indexed to ``base_year`` = 100.
 
     When the indices span more than a factor of ten, the axis is logarithmic (doubling
@@ -252,10 +265,10 @@ def comparison_chart(frame: pd.DataFrame, *, base_year: int, title: str, color: 
     rule = alt.Chart(pd.DataFrame({"index": [100.0]})).mark_rule(
         color="#8a929b", strokeDash=[4, 3]).encode(y=alt.Y("index:Q", scale=scale))
     chart = rule + base.mark_line(strokeWidth=2.5) + base.mark_point(filled=True, size=40) + ends
-    chart = chart.properties(width=width, height=height)
+    chart = chart.properties(width=layout.width, height=layout.height)
     return _finish(chart, title,
-                   subtitle or f"Each partner's exports indexed to {base_year} = 100, "
-                               f"from {currency} values in current prices")
+                   layout.subtitle or f"Each partner's exports indexed to {base_year} = 100, "
+                                      f"from {currency} values in current prices")
 
 
 def to_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
@@ -310,6 +323,6 @@ def is_png(data: bytes) -> bool:
     return data[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-__all__ = ["comparison_chart", "composition_chart", "drop_partial_years", "indexed",
+__all__ = ["Layout", "comparison_chart", "composition_chart", "drop_partial_years", "indexed",
            "is_png", "save_chart", "series_chart", "to_png", "to_spec", "to_svg",
            "top_categories"]
