@@ -77,12 +77,12 @@ def exposure_expr(flows: ir.Table, coverage: ir.Table) -> ir.Table:
 
 
 def totals_expr(flows: ir.Table) -> ir.Table:
-    """Total value, rows and currencies per year, and how much has no HS6 code to judge."""
+    """Value, rows and currency per source, HS revision and year, and the value without an HS6
+    code to judge (one query tells which sources hold the corridor and what it totals)."""
     unjudged = flows.hs_code.length() != 6
-    return flows.group_by("year").aggregate(
+    return flows.group_by(["source", "hs_revision", "year"]).aggregate(
         value=flows.value.sum(),
         rows=flows.count(),
-        currencies=flows.currency.nunique(),
         currency=flows.currency.max(),
         unjudged_value=unjudged.ifelse(flows.value, 0.0).sum(),
     )
@@ -104,14 +104,28 @@ def corridor_exposure(
     book = book or load_rulebook()
     _check_countries(exporter, importer)
     corridor = corridor_flows(flows, exporter, importer, years, source)
-    held = corridor.select("source", "hs_revision").distinct().to_pyarrow().to_pylist()
+    held = totals_expr(corridor).to_pyarrow().to_pylist()
     source = _settle_source(flows, sorted({h["source"] for h in held}), exporter, importer, years, source)
+    held = [h for h in held if h["source"] == source]
     corridor = corridor.filter(corridor.source == source)
-    revisions = tuple(sorted({h["hs_revision"] for h in held if h["source"] == source} - {"TOTAL"}))
+    revisions = tuple(sorted({h["hs_revision"] for h in held} - {"TOTAL"}))
     coverage = _coverage(revisions, years, exporter, importer, book)
     rows = exposure_expr(corridor, ibis.memtable(coverage)).to_pyarrow()
-    totals = totals_expr(corridor).order_by("year").to_pyarrow()
-    return _document(exporter, importer, years, source, rows, totals, book)
+    return _document(exporter, importer, years, source, rows, _yearly(held), book)
+
+
+def _yearly(held: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Totals per year from the per-revision rows of one source."""
+    years: dict[int, dict[str, Any]] = {}
+    for row in held:
+        into = years.setdefault(
+            row["year"], {"year": row["year"], "value": 0.0, "rows": 0, "unjudged_value": 0.0, "currency": set()}
+        )
+        into["value"] += row["value"]
+        into["rows"] += row["rows"]
+        into["unjudged_value"] += row["unjudged_value"]
+        into["currency"].add(row["currency"])
+    return [years[y] for y in sorted(years)]
 
 
 _COVERAGE_CACHE: dict[tuple[object, ...], pa.Table] = {}
@@ -190,21 +204,21 @@ def _rule_filter(exporter: str, importer: str, years: tuple[int, int]) -> Any:
 
 def _document(
     exporter: str, importer: str, years: tuple[int, int], source: str | None,
-    rows: pa.Table, totals: pa.Table, book: RuleBook,
+    rows: pa.Table, totals: list[dict[str, Any]], book: RuleBook,
 ) -> dict[str, Any]:
-    total_by_year = {r["year"]: r for r in totals.to_pylist()}
+    total_by_year = {r["year"]: r for r in totals}
     entries = []
     for row in _merge_rule_sets(rows.to_pylist()):
         total = total_by_year[row["year"]]["value"] or 0.0
         entries.append(_entry(row, total, exporter, book))
-    currencies = {r["currency"] for r in totals.to_pylist()}
+    currencies = set().union(*(r["currency"] for r in totals))
     return {
         "query": {"exporter": exporter, "importer": importer, "years": list(years), "source": source},
         "currency": currencies.pop() if len(currencies) == 1 else sorted(currencies),
         "totals": [
             {"year": r["year"], "value": round(r["value"], 2), "rows": r["rows"],
              "unjudged_value": round(r["unjudged_value"], 2)}
-            for r in totals.to_pylist()
+            for r in totals
         ],
         "exposure": entries,
         "summary": _summary(exporter, importer, years, entries),
