@@ -121,3 +121,17 @@ def test_exposure_json_on_real_baci(cli, tmp_path: Path, shared_data: Path) -> N
     assert (code, err) == (4, "Error: no flows CHN -> RUS in 1990-1991: the warehouse holds this corridor for 2017-2023; choose years in that range or load more data")
     code, _, err = cli("regimes", "exposure", "--exporter", "CHN", "--importer", "RUS", "--years", "2023-2021")
     assert (code, err) == (2, "Error: invalid years '2023-2021': the range runs backwards; write 2021-2023")
+
+
+def test_overlap_csv_by_group_for_russia(cli) -> None:
+    code, out, err = cli("regimes", "overlap", "RUS", "--by", "group", "--date", "2024-06-01", "--csv")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "key,label,direction,UN,UN_rules,US,US_rules,EU,EU_rules,UK,UK_rules,JP,JP_rules"
+    tier1 = [line for line in lines if line.startswith("chpl_tier_1,") and ",to_target," in line][0]
+    assert ",prohibited,EU-RU-CHPL-EXPORT-BAN," in tier1 and ",licence_required,US-RU-CHPL-LICENCE," in tier1
+
+
+def test_overlap_bad_by_exits_2(cli) -> None:
+    code, _, err = cli("regimes", "overlap", "PRK", "--by", "sector")
+    assert (code, err) == (2, "Error: invalid --by 'sector': use chapter or group")
