@@ -52,7 +52,7 @@ def _headline(rule: Rule, found: HsMatch, status: Status, code: str) -> str:
     if found.kind == "debated" and found.interpretation is not None:
         item = found.interpretation
         return (
-            f"Debated under {ref} ({rule.description or rule.measure_type}): {item.reading} "
+            f"Debated under {ref} ({(rule.description or rule.measure_type).rstrip('.')}): {item.reading} "
             f"{item.note}".strip()
         )
     if rule.scope_kind == "context":
