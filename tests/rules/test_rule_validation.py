@@ -150,3 +150,21 @@ def test_typo_and_contradiction_are_reported_together(rule_dir: Path, VALID: str
         "un_kp.yaml: rule UN-KP-2397-7-IMPORT-BAN: key 'confidence' is missing (required)",
     ]
     assert len(found) == 3 and "contradicts rule UN-KP-TEST-DIESEL-BAN" in found[2]
+
+
+def test_unreadable_file_does_not_cascade_into_dangling_references(rule_dir: Path) -> None:
+    write(rule_dir, "regime: [\n")
+    write(rule_dir, """\
+regime: {id: EU-KP, authority: EU, target: KP, title: t, binds: eu_persons_territory, instruments: []}
+rules:
+  - id: EU-KP-OP7
+    legal_ref: {instrument: "Reg (EU) 2017/1509", provision: Art 16i, url: "http://data.europa.eu/eli/reg/2017/1509/oj"}
+    implements: [UN-KP-2397-7-IMPORT-BAN]
+    measure_type: prohibition
+    direction: to_target
+    hs: {revision: any, include: ["87"]}
+    effective: {from: 2018-02-27}
+    confidence: recollection
+""", name="eu_kp.yaml")
+    found = problems_of(rule_dir)
+    assert len(found) == 1 and found[0].startswith("un_kp.yaml: key '(file)' cannot be read as YAML")

@@ -95,7 +95,10 @@ def _load(folder: Path) -> RuleBook:
         if found_regime is not None:
             regimes.append(found_regime)
         rules.extend(found_rules)
-    problems.extend(_check_references(rules, _raw_ids(files)))
+    unreadable = any(p.key == "(file)" for p in problems)
+    # With a file that cannot be parsed its ids are unknown: pointers into it would all look
+    # dangling, so only the parse error is reported for them.
+    problems.extend(_check_references(rules, _raw_ids(files), check_pointers=not unreadable))
     rules = _expand_inherited(rules)
     problems.extend(find_contradictions(rules))
     if problems:
@@ -305,7 +308,7 @@ def _raw_ids(files: list[Path]) -> set[str]:
     return ids
 
 
-def _check_references(rules: list[Rule], known_ids: set[str]) -> list[v.Problem]:
+def _check_references(rules: list[Rule], known_ids: set[str], check_pointers: bool = True) -> list[v.Problem]:
     """Duplicate ids, and supersession/implements/overrides that point at no rule."""
     problems = []
     seen: dict[str, str] = {}
@@ -315,7 +318,7 @@ def _check_references(rules: list[Rule], known_ids: set[str]) -> list[v.Problem]
                 v.Problem(rule.regime.file, rule.id, "id", f"is used twice (also in {seen[rule.id]}): ids must be unique")
             )
         seen[rule.id] = rule.regime.file
-    for rule in rules:
+    for rule in rules if check_pointers else []:
         pointers = [("effective.superseded_by", rule.effective.superseded_by)]
         pointers += [("implements", x) for x in rule.implements]
         pointers += [("overrides", x) for x in rule.overrides]
