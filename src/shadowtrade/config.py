@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=default_home)
     engine: Engine = "duckdb"
     spark_master: str = "local[2]"
+    spark_data: str | None = None  # Parquet dataset Spark reads (default HOME/export)
     threads: int | None = None
     memory_limit: str | None = None
     progress: bool = True

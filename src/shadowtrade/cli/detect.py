@@ -32,7 +32,7 @@ from shadowtrade.errors import NoDataError
 from shadowtrade.model.codes import parse_years
 from shadowtrade.reference.countries import resolve_countries, resolve_country
 from shadowtrade.sources.published import published_flows
-from shadowtrade.warehouse import Warehouse
+from shadowtrade.warehouse.engine import open_flows as engine_flows
 
 detect_app = typer.Typer(help="Find trade that goes around sanctions, with the evidence.",
                          no_args_is_help=True)
@@ -41,13 +41,14 @@ app.add_typer(detect_app, name="detect")
 
 @contextmanager
 def open_flows() -> Iterator[ir.Table]:
-    """The warehouse's flows table, read-only; a clear error when nothing is loaded."""
-    path = settings().warehouse_path
-    if not path.exists():
+    """The flows table on the chosen engine, read-only; a clear error when nothing is loaded."""
+    config = settings()
+    path = config.warehouse_path
+    if config.engine == "duckdb" and not path.exists():
         raise NoDataError(f"no warehouse at {path}: load data first with "
                           "shadowtrade data load --mirror ../shared/data")
-    with Warehouse(path, read_only=True) as warehouse:
-        yield warehouse.table("flows")
+    with engine_flows(config) as flows:
+        yield flows
 
 
 def run(detector: Callable[[ir.Table, Any], DetectorResult], params: Any) -> DetectorResult:

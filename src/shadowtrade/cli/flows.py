@@ -18,7 +18,7 @@ from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.model.codes import parse_years
 from shadowtrade.reference.countries import resolve_country
 from shadowtrade.reference.groups import get_group
-from shadowtrade.warehouse import Warehouse
+from shadowtrade.warehouse.engine import open_flows
 
 
 @app.command("flows")
@@ -52,12 +52,13 @@ def flows(
 
 def run_flows(query: FlowQuery) -> pd.DataFrame:
     """Execute a corridor query against the warehouse; a clear error when nothing matches."""
-    path = settings().warehouse_path
-    if not path.exists():
+    config = settings()
+    path = config.warehouse_path
+    if config.engine == "duckdb" and not path.exists():
         raise NoDataError(f"no warehouse at {path}: load data first with "
                           "shadowtrade data load --mirror ../shared/data")
-    with Warehouse(path, read_only=True) as warehouse:
-        frame = corridor_series(warehouse.table("flows"), query).execute()
+    with open_flows(config) as flows:
+        frame = corridor_series(flows, query).execute()
     if frame.empty:
         what = f"{query.exporter} to {query.importer}"
         if query.years:

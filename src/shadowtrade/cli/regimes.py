@@ -20,7 +20,7 @@ from shadowtrade.reports.overlap import overlap_csv, render_overlap_html
 from shadowtrade.rules.evaluate import CheckResult, FlowQuery, check_flow
 from shadowtrade.rules.loader import RuleBook, load_rulebook
 from shadowtrade.rules.overlap import overlap_table
-from shadowtrade.warehouse import Warehouse
+from shadowtrade.warehouse.engine import open_flows
 
 regimes_app = typer.Typer(
     help="Sanctions regimes as data: list rules, judge a flow, overlap table, corridor exposure.",
@@ -177,13 +177,13 @@ def exposure(
 ) -> None:
     """Value of a corridor's trade under each status, per year and authority."""
     span = parse_years(years)
-    path = settings().warehouse_path
-    if not path.exists():
+    config = settings()
+    path = config.warehouse_path
+    if config.engine == "duckdb" and not path.exists():
         raise NoDataError(f"no warehouse at {path}: load data first (shadowtrade data load --mirror DIR)")
-    with Warehouse(path, read_only=True) as warehouse:
+    with open_flows(config) as flows:
         report = corridor_exposure(
-            warehouse.table("flows"), country_iso3(exporter), country_iso3(importer), span, source,
-            _book(rules),
+            flows, country_iso3(exporter), country_iso3(importer), span, source, _book(rules),
         )
     if as_json:
         print_json(report)
