@@ -137,11 +137,12 @@ def _convert(
     exporter_code = _code_text(table["i"])
     importer_code = _code_text(table["j"])
     checks.flag(pc.invert(pc.is_in(exporter_code, known_countries)),
-                _reason("unknown BACI country code in 'i': ", exporter_code))
+                lambda: _reason("unknown BACI country code in 'i': ", exporter_code))
     checks.flag(pc.invert(pc.is_in(importer_code, known_countries)),
-                _reason("unknown BACI country code in 'j': ", importer_code))
+                lambda: _reason("unknown BACI country code in 'j': ", importer_code))
     hs = pc.utf8_lpad(pc.utf8_trim_whitespace(pc.cast(table["k"], pa.string())), 6, "0")
-    checks.flag(pc.invert(pc.is_in(hs, known_hs)), _reason(f"unknown {revision} code in 'k': ", hs))
+    checks.flag(pc.invert(pc.is_in(hs, known_hs)),
+                lambda: _reason(f"unknown {revision} code in 'k': ", hs))
     quantity = to_float(table["q"])
     return assemble(checks, {
         "source": "baci", "dataset": revision, "release": release, "freq": "A",
@@ -159,6 +160,8 @@ def _code_text(values: pa.ChunkedArray) -> pa.Array:
     if pa.types.is_integer(values.type):
         return pc.cast(values, pa.string())
     text = pc.utf8_trim_whitespace(pc.cast(values, pa.string()))
+    if not pc.any(pc.match_substring(text, ".")).as_py():
+        return text  # no '156.0' to fix: skip the regular expression
     return pc.replace_substring_regex(text, r"\.0+$", "")
 
 

@@ -206,35 +206,46 @@ class RowChecks:
         self.table = batch.table
         self.reason: pa.Array = pa.nulls(self.table.num_rows, pa.string())
 
-    def flag(self, bad: pa.Array, reasons: pa.Array | str) -> None:
-        """Mark rows where ``bad`` is true with a reason (kept if a row already has one)."""
+    def flag(self, bad: pa.Array, reasons: pa.Array | str | Callable[[], pa.Array]) -> None:
+        """Mark rows where ``bad`` is true with a reason (kept if a row already has one).
+
+        ``reasons`` may be a function building the per-row reasons: it is called only when
+        some row is flagged, so clean batches never build millions of reason strings.
+        """
         bad = pc.fill_null(bad, True)
+        fresh = pc.and_(bad, pc.is_null(self.reason))
+        if not pc.any(fresh).as_py():
+            return
+        if callable(reasons):
+            reasons = reasons()
         if isinstance(reasons, str):
             reasons = pa.scalar(reasons)
-        fresh = pc.and_(bad, pc.is_null(self.reason))
         self.reason = pc.if_else(fresh, reasons, self.reason)
 
     def require_number(self, column: str, *, nullable: bool = False) -> None:
         """Flag rows whose value is not a number (or empty, unless ``nullable``)."""
         values = self.table[column]
-        if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        if _is_text(values) and parse_plain_numbers(values, nullable) is not None:
+            return  # every value is a plain number (or, if nullable, an NA marker)
+        if _is_text(values):
             blank = pc.equal(pc.utf8_trim_whitespace(values), "")
             na = pc.or_(blank, pc.is_in(values, pa.array(["NA", "N/A", "null", "NaN"])))
             numeric = pc.match_substring_regex(values, _NUMBER)
             ok = pc.or_(numeric, na) if nullable else numeric
-            quoted = pc.binary_join_element_wise("'", values, "'", "")
-            self.flag(pc.invert(ok), pc.binary_join_element_wise(
-                f"field '{column}' is not a number: ", quoted, ""))
+            self.flag(pc.invert(ok), lambda: pc.binary_join_element_wise(
+                f"field '{column}' is not a number: ",
+                pc.binary_join_element_wise("'", values, "'", ""), ""))
         elif not nullable:
             self.flag(pc.is_null(values), f"field '{column}' is empty")
 
     def require_known(self, column: str, known: pa.Array, what: str) -> None:
         """Flag rows whose value is not in ``known``."""
         values = self.table[column]
-        quoted = pc.binary_join_element_wise("'", pc.cast(values, pa.string()), "'", "")
         self.flag(
             pc.invert(pc.is_in(values, known)),
-            pc.binary_join_element_wise(f"unknown {what} ", quoted, ""),
+            lambda: pc.binary_join_element_wise(
+                f"unknown {what} ",
+                pc.binary_join_element_wise("'", pc.cast(values, pa.string()), "'", ""), ""),
         )
 
     def accepted_mask(self) -> pa.Array:
@@ -277,11 +288,47 @@ def to_float(values: pa.ChunkedArray | pa.Array) -> pa.Array:
     Rows whose text is not a number were flagged by :class:`RowChecks` and are dropped later;
     here they only must not break the cast.
     """
-    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+    if _is_text(values):
+        fast = parse_plain_numbers(values, nullable=True)
+        if fast is not None:
+            return fast
         numeric = pc.match_substring_regex(values, _NUMBER)
         kept = pc.if_else(numeric, pc.utf8_trim_whitespace(values), pa.scalar(None, pa.string()))
         return pc.cast(kept, pa.float64())
     return pc.cast(values, pa.float64())
+
+
+_NA_MARKERS = pa.array(["", "NA", "N/A", "null", "NaN"])
+
+
+def _is_text(values: pa.ChunkedArray | pa.Array) -> bool:
+    return pa.types.is_string(values.type) or pa.types.is_large_string(values.type)
+
+
+def parse_plain_numbers(values: pa.ChunkedArray | pa.Array, nullable: bool) -> pa.Array | None:
+    """Float64 of a text column when every value is a plain number, else None.
+
+    The fast path of :meth:`RowChecks.require_number` and :func:`to_float`: Arrow's strict cast
+    either parses the whole column or fails, and only then do the (slow) per-row regular
+    expressions run. NA markers become null when ``nullable``; NaN and infinities, which the
+    regular expression rejects, send the column to the slow path, so results are identical.
+
+    >>> parse_plain_numbers(pa.array(["1", "2.5", "NA"]), nullable=True).to_pylist()
+    [1.0, 2.5, None]
+    >>> parse_plain_numbers(pa.array(["1", "NA"]), nullable=False) is None
+    True
+    """
+    if values.null_count:
+        return None
+    if nullable:
+        values = pc.if_else(pc.is_in(values, _NA_MARKERS), pa.scalar(None, values.type), values)
+    try:
+        parsed = pc.cast(values, pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    if pc.any(pc.is_nan(parsed)).as_py() or pc.any(pc.is_inf(parsed)).as_py():
+        return None
+    return parsed
 
 
 def to_int(values: pa.ChunkedArray | pa.Array, type_: pa.DataType) -> pa.Array:
