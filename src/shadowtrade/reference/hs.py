@@ -135,6 +135,9 @@ def concordance(source: str, target: str) -> pa.Table:
     >>> t = concordance("HS17", "HS22")
     >>> round(sum(w for s, w in zip(t["source"].to_pylist(), t["weight"].to_pylist()) if s == "870110"), 6)
     1.0
+    >>> t = concordance("HS92", "HS22")
+    >>> round(sum(w for s, w in zip(t["source"].to_pylist(), t["weight"].to_pylist()) if s == "271000"), 6)
+    1.0
     """
     first, last = _ORDER.index(source.upper()), _ORDER.index(target.upper())
     if first == last:
@@ -151,6 +154,9 @@ def concordance(source: str, target: str) -> pa.Table:
             .sum()
             .rename(columns={"target_next": "target"})
         )
+    # Some codes of one Growth Lab step are missing from the next, so a chain can lose part of
+    # a code's weight; spread what is left over the targets it does reach.
+    result["weight"] = result["weight"] / result.groupby("source")["weight"].transform("sum")
     return pa.Table.from_pandas(result[["source", "target", "weight"]], preserve_index=False)
 
 
