@@ -86,8 +86,10 @@ def cpu_timed(function, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 
 def in_process(engine: Screener, queries: list[str]) -> dict:
-    wall = [timed(engine.screen, ScreenQuery.build([q]))[1] for q in queries]
-    cpu = [cpu_timed(engine.screen, ScreenQuery.build([q]))[1] for q in queries]
+    """Half the (distinct, cold) queries timed by the wall clock, half by CPU time."""
+    half = len(queries) // 2
+    wall = [timed(engine.screen, ScreenQuery.build([q]))[1] for q in queries[:half]]
+    cpu = [cpu_timed(engine.screen, ScreenQuery.build([q]))[1] for q in queries[half:]]
     return {"wall": percentiles(wall), "cpu": percentiles(cpu)}
 
 
@@ -186,11 +188,12 @@ def main() -> None:
     all_names = [n for e in entities for k in ("name", "alias") for n in
                  e["properties"].get(k, [])]
     rng = random.Random(7)
-    queries = [perturb(rng.choice(all_names), rng) for _ in range(args.queries)]
+    queries = [perturb(rng.choice(all_names), rng) for _ in range(args.queries + 20)]
+    warm_up, queries = queries[:20], queries[20:]
     batch = [perturb(rng.choice(all_names), rng) for _ in range(args.batch)]
     engine, build_stats = build(entities)
     print(json.dumps({"index_build": build_stats}), flush=True)
-    for q in queries[:20]:  # warm caches (pypinyin, hanja, regexes)
+    for q in warm_up:  # load pypinyin, hanja, regexes once (queries stay distinct)
         engine.screen(ScreenQuery.build([q]))
     report = {
         "commit": _commit(), "cpus": psutil.cpu_count(),
@@ -198,12 +201,14 @@ def main() -> None:
         "load_average": [round(x, 2) for x in psutil.getloadavg()],
         "index_build": build_stats,
         "in_process": in_process(engine, queries),
-        "api_match": through_api(engine, queries[:150]),
+        "api_match": through_api(engine, [perturb(rng.choice(all_names), rng)
+                                          for _ in range(150)]),
         "batch": batch_throughput(engine, batch),
-        "brute_force_rapidfuzz_cpu": brute_force_rapidfuzz(all_names, queries[:60]),
+        "brute_force_rapidfuzz_cpu": brute_force_rapidfuzz(all_names, queries[:40]),
     }
     if not args.no_logic_v2:
-        report["logic_v2_rescoring_cpu"] = logic_v2_rescoring(engine, queries[:40])
+        report["logic_v2_rescoring_cpu"] = logic_v2_rescoring(
+            engine, [perturb(rng.choice(all_names), rng) for _ in range(60)])
     text = json.dumps(report, indent=2)
     print(text)
     if args.output:

@@ -24,7 +24,8 @@ from shadowtrade.screening.query import normalise_identifier
 
 IDENTIFIER_PROPS = ("passportNumber", "idNumber", "imoNumber", "registrationNumber", "taxNumber",
                     "innCode", "ogrnCode", "mmsi", "leiCode", "swiftBic")
-MAX_POSTINGS = 4000
+MAX_POSTINGS = 1000
+ALWAYS_USED = 2
 RELATIVE_FLOOR = 0.5  # candidates sharing much less than the best one are not scored
 
 
@@ -105,19 +106,20 @@ class CandidateIndex:
             keys |= name_keys(name)
         total = max(len(self.entries), 1)
         found: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        for key in keys:
-            posting = self.postings.get(key)
-            if posting is None or len(posting) > MAX_POSTINGS:
-                continue
-            weight = math.log(1 + total / len(posting)) * (10.0 if key[0] == "i" else 1.0)
+        weights: list[float] = []
+        present = sorted(((self.postings[key], key) for key in keys if key in self.postings),
+                         key=lambda pair: len(pair[0]))
+        for rank, (posting, key) in enumerate(present):
+            if rank >= ALWAYS_USED and len(posting) > MAX_POSTINGS:
+                break  # common keys add work, not ranking (the rarest are always used)
             found.append(posting)
-            weights.append(np.full(len(posting), weight))
+            weights.append(math.log(1 + total / len(posting)) * (10.0 if key[0] == "i" else 1.0))
         if not found:
             return []
-        scores = np.bincount(np.concatenate(found), weights=np.concatenate(weights),
+        positions = np.concatenate(found)
+        scores = np.bincount(positions, weights=np.repeat(weights, [len(f) for f in found]),
                              minlength=total)
-        hit = np.flatnonzero(scores)
+        hit = np.unique(positions)
         if len(hit) > limit:
             hit = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
         ranked = hit[np.argsort(-scores[hit], kind="stable")]

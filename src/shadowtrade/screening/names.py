@@ -71,7 +71,8 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
         return 0.9, "name group"
     if a.consonants == b.consonants and len(a.consonants) >= 4:
         return 0.85, "consonants"
-    if _abbreviates(a.text, b.text) or _abbreviates(b.text, a.text):
+    if abs(len(a.text) - len(b.text)) >= 2 and (
+            _abbreviates(a.text, b.text) or _abbreviates(b.text, a.text)):
         return 0.8, "abbreviation"
     shorter = min(len(a.skeleton), len(b.skeleton))
     longer = max(len(a.skeleton), len(b.skeleton))
