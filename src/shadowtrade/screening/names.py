@@ -71,6 +71,8 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
         return 0.9, "name group"
     if a.consonants == b.consonants and len(a.consonants) >= 4:
         return 0.85, "consonants"
+    if min(len(a.text), len(b.text)) == 1 and a.text[0] == b.text[0]:
+        return 0.7, "initial"
     if abs(len(a.text) - len(b.text)) >= 2 and (
             _abbreviates(a.text, b.text) or _abbreviates(b.text, a.text)):
         return 0.8, "abbreviation"
@@ -87,8 +89,11 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
 
 
 def _abbreviates(short: str, long: str) -> bool:
-    """'shpg' abbreviates 'shipping': same first letter, its letters in order, much shorter."""
+    """'shpg' abbreviates 'shipping': same first letter, no vowel after it, its letters in
+    order, much shorter ('min' does not abbreviate 'mingfu')."""
     if len(short) < 3 or len(short) > len(long) - 2 or short[0] != long[0]:
+        return False
+    if any(char in "aeiouy" for char in short[1:]):
         return False
     letters = iter(long)
     return all(char in letters for char in short)

@@ -118,7 +118,22 @@ def prepare_name(raw: str) -> PreparedName:
         if script == "arabic":  # the article is written joined: التكريتي = al + tkryty
             words = [part for w in words for part in (
                 ["al", w[2:]] if w.startswith("al") and len(w) > 4 else [w])]
-    return _named(raw, script, (tuple(make_token(w) for w in words),), korean)
+    variants = [_tokens(words, _bracketed(text))]
+    if "-" in text:  # Dae-Dong = Daedong: the hyphenated parts also as one word
+        joined = latin_words(re.sub(r"(?<=\w)-(?=\w)", "", text))
+        if joined != words:
+            variants.append(_tokens(joined, _bracketed(text)))
+    return _named(raw, script, tuple(variants), korean)
+
+
+def _bracketed(text: str) -> set[str]:
+    """Words in brackets: acronyms and remarks such as '(DCB)', weighted down."""
+    return {w for part in re.findall(r"\(([^)]*)\)", text) for w in latin_words(part)}
+
+
+def _tokens(words: list[str], minor: set[str]) -> tuple[Token, ...]:
+    tokens = [make_token(w) for w in words]
+    return tuple(t._replace(weight=min(t.weight, 0.3)) if t.text in minor else t for t in tokens)
 
 
 def _korean_latin(surname_words: list[str], given: str, label: str) -> tuple[tuple[str, str,
