@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import groupby
 from typing import NamedTuple
 
 from shadowtrade.screening.korean import (
@@ -32,14 +33,12 @@ PARTICLES = frozenset("al el bin ibn bint abu abd de da di del van von der la le
 TITLES = frozenset("mr mrs ms miss dr prof sir".split())
 MAX_TOKENS = 12
 
-# Applied in order; plain replacements are str.replace (fast), the rest regular expressions.
-_SKELETON_RULES: list[tuple[str | re.Pattern[str], str]] = [
-    ("dzh", "Z"), ("dj", "Z"), ("zh", "Z"), ("x", "ks"), ("ph", "f"), ("w", "v"), ("kh", "h"),
-    ("ck", "k"), ("q", "k"), ("th", "t"), ("dh", "d"), ("tch", "ch"), ("sch", "sh"),
-    ("y", "i"), (re.compile(r"j(?=[aeiou]|$)"), "i"), ("ou", "u"), ("oo", "u"), ("ee", "i"),
-    (re.compile(r"(.)\1"), r"\1"), ("ii", "i"), (re.compile(r"ie$"), "i"),
-    (re.compile(r"e(?=r$)"), ""),
-]
+# Applied in order, as plain replacements (str.replace is fast); see skeleton() for the rest.
+_SKELETON_BEFORE_J = (("dzh", "Z"), ("dj", "Z"), ("zh", "Z"), ("x", "ks"), ("ph", "f"),
+                      ("w", "v"), ("kh", "h"), ("ck", "k"), ("q", "k"), ("th", "t"), ("dh", "d"),
+                      ("tch", "ch"), ("sch", "sh"), ("y", "i"))
+_SKELETON_AFTER_J = (("ou", "u"), ("oo", "u"), ("ee", "i"))
+_J_BEFORE_VOWEL = re.compile(r"j(?=[aeiou]|$)")
 _SPLIT = re.compile(r"[^\w]+|_")
 
 
@@ -73,9 +72,20 @@ def _named(raw: str, script: str, variants: tuple[tuple[Token, ...], ...],
 def skeleton(word: str) -> str:
     """A spelling key on which common transliteration variants coincide."""
     key = word.lower()
-    for pattern, replacement in _SKELETON_RULES:
-        key = key.replace(pattern, replacement) if isinstance(pattern, str) else \
-            pattern.sub(replacement, key)
+    for old, new in _SKELETON_BEFORE_J:
+        if old in key:
+            key = key.replace(old, new)
+    if "j" in key:
+        key = _J_BEFORE_VOWEL.sub("i", key)
+    for old, new in _SKELETON_AFTER_J:
+        if old in key:
+            key = key.replace(old, new)
+    key = "".join(char for char, _ in groupby(key))  # doubled letters once
+    key = key.replace("ii", "i")
+    if key.endswith("ie"):
+        key = key[:-1]
+    elif key.endswith("er"):
+        key = key[:-2] + "r"
     return key
 
 
