@@ -51,9 +51,9 @@ def parse_date(value: str | None) -> str | None:
         return None
     slash = re.match(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", text)
     if slash:
-        day, month, year = (int(part) for part in slash.groups())
-        text = f"{year:04d}" + (f"-{month:02d}" if month else "") + (
-            f"-{day:02d}" if month and day else "")
+        day_n, month_n, year_n = (int(part) for part in slash.groups())
+        text = f"{year_n:04d}" + (f"-{month_n:02d}" if month_n else "") + (
+            f"-{day_n:02d}" if month_n and day_n else "")
     match = _DATE.match(text[:10])
     if not match:
         return None

@@ -44,7 +44,7 @@ def _entity(record: Element, dataset: str) -> ListEntity:
               if a.get("strong", "true") == "true"]
     regulations = children(record, "regulation")
     entity = ListEntity.create(
-        dataset, record.get("euReferenceNumber") or record.get("logicalId", ""),
+        dataset, record.get("euReferenceNumber") or record.get("logicalId") or "",
         _SCHEMA.get(code, "Organization"), names[:1], strong[1:] if strong[:1] == names[:1]
         else strong,
         program=[r.get("programme", "") for r in regulations],

@@ -156,7 +156,8 @@ def _full_name(element: Element) -> str:
 
 def _xml_entity(entry: Element, dataset: str) -> ListEntity:
     schema = _SCHEMA.get(child_text(entry, "sdnType").lower(), "Organization")
-    strong, weak = [], []
+    strong: list[str] = []
+    weak: list[str] = []
     for aka in entry.iter():
         if local(aka.tag) == "aka":
             (weak if child_text(aka, "category") == "weak" else strong).append(_full_name(aka))
