@@ -39,9 +39,11 @@ def create_app(engine: Screener | EngineHolder | None = None,
 def create_app_from_settings() -> Any:
     """The app ``shadowtrade serve`` runs (a uvicorn factory): settings from the environment
     (this is an edge), the engine from the warehouse's loaded lists, cached in HOME/cache.
-    ``SHADOWTRADE_SERVE_DATASETS`` (comma-separated) limits the lists served."""
+    ``SHADOWTRADE_SERVE_DATASETS`` (comma-separated) limits the lists served; every
+    ``SHADOWTRADE_RELOAD_SECONDS`` (30) a watcher rebuilds and swaps in newly loaded lists."""
     import os
 
+    from shadowtrade.api.reloader import ListWatcher
     from shadowtrade.config import load_settings
     from shadowtrade.screening.loading import cached_screener
     from shadowtrade.warehouse import Warehouse
@@ -50,7 +52,10 @@ def create_app_from_settings() -> Any:
     datasets = [d for d in os.environ.get("SHADOWTRADE_SERVE_DATASETS", "").split(",") if d]
     with Warehouse(settings.warehouse_path, read_only=True) as warehouse:
         engine = cached_screener(warehouse, settings.home / "cache", datasets or None)
-    return create_app(engine)
+    holder = EngineHolder(engine)
+    interval = float(os.environ.get("SHADOWTRADE_RELOAD_SECONDS", "30"))
+    ListWatcher(holder, settings.warehouse_path, interval, datasets or None).start()
+    return create_app(holder)
 
 
 class _Limited(BodySizeLimit):
