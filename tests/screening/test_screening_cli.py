@@ -15,6 +15,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from shadowtrade.cli import app
+from shadowtrade.errors import UsageError
 
 REPO = Path(__file__).resolve().parents[2]
 SANCTIONS = REPO.parent / "shared" / "data" / "sanctions"
@@ -111,9 +112,9 @@ def test_bad_input_keeps_what_is_loaded(home: Path, tmp_path: Path) -> None:
     refused = run_process(home, "lists", "load", str(bomb), "--dataset", "un_sc")
     assert refused.returncode == 3
     assert "the file declares a DTD or entities" in refused.stderr
-    empty = run_process(home, "screen", "")
-    assert empty.returncode == 2
-    assert "the name is empty: give a name with at least one letter" in empty.stderr
+    with pytest.raises(UsageError) as caught:  # exit code 2 at the console (cli.main)
+        run(home, "screen", "")
+    assert str(caught.value) == "the name is empty: give a name with at least one letter"
     lists = json.loads(run(home, "lists", "status", "--json").stdout)["lists"]
     assert [s["entities"] for s in lists] == [1, 1003]
 
@@ -135,6 +136,7 @@ def test_load_the_whole_mirror(tmp_path: Path) -> None:
     assert hit["caption"] in ("KIM, Jong Un", "Jong Un KIM") and hit["match"]
 
 
+@pytest.mark.slow  # a real server process: about 10 s, more on a busy machine
 def test_serve_answers_match_requests(home: Path) -> None:
     import socket
     import time
