@@ -305,7 +305,7 @@ def fetch_comtrade(target: Path, options: FetchOptions, client: Any = None) -> F
         period=",".join(options.periods), reporterCode=comtrade_code(options.reporter),
         cmdCode=options.commodity, flowCode=options.flow,
         partnerCode=comtrade_code(options.partner), partner2Code=None, customsCode=None,
-        motCode=None, maxRecords=250000, format_output="JSON", breakdownMode="classic",
+        motCode=None, maxRecords=100000, format_output="JSON", breakdownMode="classic",
         includeDesc=True,
     )
     if frame is None or len(frame) == 0:
