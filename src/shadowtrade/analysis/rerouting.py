@@ -142,8 +142,12 @@ def comparison_growth(flows: ir.Table, params: ReroutingParams) -> ir.Table:
     rank = ((rows.freq == "A").cast("int8") * 4 + (rows.hs_code == "TOTAL").cast("int8") * 2
             + (~rows["aggregate"]).cast("int8"))
     rows = rows.mutate(_rank=rank)
-    rows = rows.filter(rows._rank == rows._rank.max().over(group_by=keys))
-    totals = rows.group_by(keys).aggregate(value=rows.value.sum())
+    # Sum first, then keep the best-ranked kind of row per partner and year: the window runs on
+    # the small aggregate, not on every flow row (a window as a column, then the filter, is the
+    # form Spark accepts too).
+    sums = rows.group_by([*keys, "_rank"]).aggregate(value=rows.value.sum())
+    sums = sums.mutate(_top=sums._rank.max().over(group_by=keys))
+    totals = sums.filter(sums._rank == sums._top).drop("_top", "_rank")
     at = totals.year == params.base
     wide = totals.group_by(["source", "currency", "importer"]).aggregate(
         base_value=ibis.cases((at, totals.value), else_=0.0).sum(),

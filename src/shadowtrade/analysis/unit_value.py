@@ -101,20 +101,30 @@ def _products(flows: ir.Table, params: UnitValueParams) -> ir.Table:
         rows = rows.filter(inside)
     key = ibis.literal(params.label) if params.by == "group" else rows.hs_code.substr(
         0, 4 if params.by == "hs4" else 6)
-    rows = rows.mutate(key=key)
-    annual = (rows.freq == "A").cast("int8")
-    return rows.filter(annual == annual.max().over(group_by=["source"]))
+    return rows.mutate(key=key)
 
 
 def _sums(rows: ir.Table, keys: list[str]) -> ir.Table:
+    """Value, value with a quantity, quantity, flows and corridors per ``keys``.
+
+    Sums per corridor first, then over corridors (cheaper than counting distinct pairs), and
+    keeps a source's annual rows where it has them, deciding on the small aggregate rather than
+    on every row (a window as a column, then the filter: the form Spark accepts too).
+    """
     has_qty = rows.quantity.fill_null(0) > 0
-    return rows.group_by(keys).aggregate(
+    pairs = rows.group_by([*keys, "freq", "exporter", "importer"]).aggregate(
         value=rows.value.sum(),
         value_with_quantity=ibis.cases((has_qty, rows.value), else_=0.0).sum(),
         quantity=ibis.cases((has_qty, rows.quantity), else_=0.0).sum(),
         flows=rows.count(),
-        corridors=(rows.exporter.concat(">", rows.importer)).nunique(),
     )
+    table = pairs.group_by([*keys, "freq"]).aggregate(
+        value=pairs.value.sum(), value_with_quantity=pairs.value_with_quantity.sum(),
+        quantity=pairs.quantity.sum(), flows=pairs.flows.sum(), corridors=pairs.count(),
+    )
+    table = table.mutate(_annual=(table.freq == "A").cast("int8"))
+    table = table.mutate(_best=table._annual.max().over(group_by=["source"]))
+    return table.filter(table._annual == table._best).drop("_annual", "_best", "freq")
 
 
 def unit_value_table(flows: ir.Table, params: UnitValueParams) -> ir.Table:
