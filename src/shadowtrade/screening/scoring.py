@@ -23,7 +23,7 @@ from shadowtrade.screening.normalise import PreparedName, prepare_name
 from shadowtrade.screening.query import ScreenQuery
 
 WEAK_ALIAS_FACTOR = 0.9
-NAMES_PER_ENTITY = 5  # listed names compared per entity: those sharing the most index keys
+NAMES_PER_ENTITY = 3  # listed names compared per entity: those sharing the most index keys
 SCHEMA_PENALTY = 0.35
 COUNTRY_PENALTY = 0.15
 BIRTH_YEAR_PENALTY = 0.25
