@@ -13,11 +13,17 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pytest
 
 from shadowtrade.reference.hs import known_codes
 from shadowtrade.sources.loader import load_file
-from shadowtrade.sources.synthetic_baci import SyntheticSpec, write_release, year_table
+from shadowtrade.sources.synthetic_baci import (
+    SyntheticSpec,
+    write_release,
+    write_year,
+    year_table,
+)
 from shadowtrade.warehouse import Warehouse
 
 TINY = 0.0005  # about 5,500 rows a year
@@ -34,15 +40,27 @@ def spec(real_codes: Path) -> SyntheticSpec:
 
 
 @pytest.fixture(scope="module")
-def year_2022(spec: SyntheticSpec) -> pa.Table:
-    return year_table(2022, spec)
+def release(tmp_path_factory: pytest.TempPathFactory, spec: SyntheticSpec) -> list[Path]:
+    """The tiny release, written once for the module."""
+    return write_release(tmp_path_factory.mktemp("release"), spec)
 
 
-def test_writes_the_files_of_a_release(tmp_path: Path, spec: SyntheticSpec) -> None:
-    names = [path.name for path in write_release(tmp_path, spec)]
+def read_year(path: Path) -> pa.Table:
+    """A written year as Arrow, codes and quantities kept as text."""
+    return pacsv.read_csv(path, convert_options=pacsv.ConvertOptions(
+        column_types={"i": pa.int32(), "j": pa.int32(), "k": pa.string(), "q": pa.string()}))
+
+
+@pytest.fixture(scope="module")
+def year_2022(release: list[Path]) -> pa.Table:
+    return read_year(release[1])
+
+
+def test_writes_the_files_of_a_release(release: list[Path]) -> None:
+    names = [path.name for path in release]
     assert names == ["country_codes_V202501.csv", "BACI_HS17_Y2022_V202501.csv",
                      "BACI_HS17_Y2023_V202501.csv"]
-    lines = (tmp_path / names[1]).read_text().splitlines()
+    lines = release[1].read_text().splitlines()
     assert lines[0] == "t,i,j,k,v,q"
     assert 5_000 < len(lines) - 1 < 6_000
     assert all(len(line.split(",")) == 6 for line in lines[:100])
@@ -58,8 +76,8 @@ def test_codes_are_real_baci_and_hs17_codes(year_2022: pa.Table, real_codes: Pat
     assert pc.all(pc.not_equal(table["i"], table["j"])).as_py()
 
 
-def test_cells_are_distinct_and_sorted_like_baci(spec: SyntheticSpec) -> None:
-    table = year_table(2023, spec)
+def test_cells_are_distinct_and_sorted_like_baci(release: list[Path]) -> None:
+    table = read_year(release[2])
     keys = (table["i"].to_numpy().astype(np.int64) * 1000
             + table["j"].to_numpy()) * 1_000_000 + pc.cast(table["k"], "int64").to_numpy()
     assert len(np.unique(keys)) == table.num_rows
@@ -83,17 +101,18 @@ def test_quantity_missing_in_about_two_percent_as_na(year_2022: pa.Table) -> Non
     assert 0.005 < share < 0.04
 
 
-def test_deterministic_per_seed_and_year(spec: SyntheticSpec) -> None:
-    alone = year_table(2023, SyntheticSpec(years=(2023,), scale=TINY,
-                                           country_codes=spec.country_codes))
-    assert year_table(2023, spec).equals(alone)
+@pytest.mark.slow  # two more generations: ~5 s alone, far more on a busy machine
+def test_deterministic_per_seed_and_year(tmp_path: Path, spec: SyntheticSpec,
+                                         release: list[Path]) -> None:
+    alone = SyntheticSpec(years=(2023,), scale=TINY, country_codes=spec.country_codes)
+    assert write_year(tmp_path, 2023, alone).read_bytes() == release[2].read_bytes()
     other = SyntheticSpec(years=(2023,), scale=TINY, seed=7, country_codes=spec.country_codes)
-    assert not year_table(2023, other).equals(alone)
+    assert not year_table(2023, other).equals(read_year(release[2]))
 
 
 def test_loads_through_the_baci_reader_with_no_quarantine(tmp_path: Path,
-                                                          spec: SyntheticSpec) -> None:
-    paths = write_release(tmp_path, spec)
+                                                          release: list[Path]) -> None:
+    paths = release
     with Warehouse(tmp_path / "w.duckdb") as warehouse:
         results = [load_file(warehouse, path) for path in paths[1:]]
         loaded = warehouse.sql_rows("SELECT count(*), min(year), max(year) FROM flows")[0]

@@ -162,6 +162,7 @@ class _Universe:
     unit_values: np.ndarray  # thousand USD per tonne, per product
 
 
+@lru_cache(maxsize=4)
 def _universe(spec: SyntheticSpec) -> _Universe:
     rng = np.random.default_rng([spec.seed, 0])
     codes = np.array([row[0] for row in country_rows(spec.country_codes)], dtype=np.int64)
@@ -212,8 +213,7 @@ def _draw_cells(universe: _Universe, count: int,
     sample at the row's highest probability, each kept with its own probability over that.
     Its cost follows the number of rows, so a tiny sample is quick.
     """
-    factors = _cell_probabilities(universe, count)
-    _plant_corridor(universe, factors)
+    factors = _factors(universe, count)
     goods = universe.goods.astype(np.float32)
     cells_per_row = len(universe.codes) * len(goods)
     exporters, importers, products = [], [], []
@@ -224,6 +224,20 @@ def _draw_cells(universe: _Universe, count: int,
         importers.append(j)
         products.append(k)
     return np.concatenate(exporters), np.concatenate(importers), np.concatenate(products)
+
+
+_FACTORS: dict[tuple[int, int], np.ndarray] = {}
+
+
+def _factors(universe: _Universe, count: int) -> np.ndarray:
+    """Per-pair factors with the corridor planted; the same for every year, so computed once."""
+    key = (id(universe), count)
+    if key not in _FACTORS:
+        factors = _cell_probabilities(universe, count)
+        _plant_corridor(universe, factors)
+        _FACTORS.clear()
+        _FACTORS[key] = factors
+    return _FACTORS[key]
 
 
 def _draw_row(row: np.ndarray, goods: np.ndarray, cells: int,
