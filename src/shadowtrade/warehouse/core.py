@@ -41,7 +41,7 @@ class Warehouse:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.con = duckdb.connect(str(self.path), read_only=self.read_only, config=config)
-        except duckdb.IOException as err:
+        except (duckdb.IOException, duckdb.ConnectionException) as err:
             raise ShadowtradeError(
                 f"cannot open the warehouse {self.path}: {err}. Is another shadowtrade "
                 "command writing to it? Wait for it, or point --home elsewhere."
