@@ -11,10 +11,10 @@ for pandas). Each BACI row is treated as the exporter's own report (``reporter =
 that re-routing has a sanctioner-reported side; the conduits' own import statistics
 (``source = "mirror"``, CIF, importer-reported) are added for the mirror-gap detector.
 
-Each measurement runs in a fresh process, so peak memory (``ru_maxrss``) is that detector's
-alone. The pandas baseline loads the Parquet file once (strings as categoricals, the way a careful
-pandas user would) and computes the same figures with boolean masks, ``merge`` and ``groupby``;
-its load time is reported apart from its compute time. Both sides' headline figure is printed so
+Ours and the baseline each run in a fresh process; memory is the peak growth of resident
+memory while a detector runs (sampled every 20 ms). The pandas baseline loads the Parquet file
+once (strings as categoricals, the way a careful pandas user would; load time and frame size
+reported apart) and computes the same figures with boolean masks, ``merge`` and ``groupby``. Both sides' headline figure is printed so
 the reader can see they agree. Output: one JSON document (``--out``).
 """
 
@@ -26,7 +26,6 @@ import json
 import multiprocessing as mp
 import os
 import platform
-import resource
 import subprocess
 import time
 from collections.abc import Callable
@@ -106,7 +105,7 @@ def ibis_run(name: str, db: str, years: tuple[int, int]) -> Any:
     if name == "unit-values":
         result = unit_value.detect_unit_values(flows, unit_value.UnitValueParams(
             "CHN", "RUS", years, group="chpl", by="hs6"))
-        return {"rows": len(result.rows),
+        return {"rows": sum(1 for r in result.rows if r["unit_value"] is not None),
                 "unit_value_sum": round(sum(r["unit_value"] or 0 for r in result.rows), 2)}
     if name == "surges":
         result = surges.detect_surges(flows, surges.SurgeParams("CHN", "RUS", "chpl", base, last))
@@ -189,37 +188,84 @@ def pandas_run(name: str, df: Any, years: tuple[int, int]) -> Any:
 
 
 # -- measuring ---------------------------------------------------------------------------------
-def _child(task: Callable[..., Any], args: tuple, queue: Any) -> None:
-    started = time.perf_counter()
-    out = task(*args)
-    queue.put({**out, "total_s": time.perf_counter() - started,
-               "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+class PeakMemory:
+    """Samples this process's resident memory every 20 ms; ``peak_mb`` is the growth over start."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.process = psutil.Process()
+        self.start = self.peak = self.process.memory_info().rss
+        self.running = False
+
+    def __enter__(self) -> PeakMemory:
+        import threading
+
+        self.running = True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, self.process.memory_info().rss)
+            time.sleep(0.02)
+
+    def __exit__(self, *exc: object) -> None:
+        self.running = False
+        self.thread.join()
+        self.peak = max(self.peak, self.process.memory_info().rss)
+
+    @property
+    def peak_mb(self) -> float:
+        return (self.peak - self.start) / 2**20
 
 
-def _ibis_task(name: str, db: str, years: tuple[int, int]) -> dict[str, Any]:
-    first = time.perf_counter()
-    figure = ibis_run(name, db, years)
-    cold = time.perf_counter() - first
-    second = time.perf_counter()
-    ibis_run(name, db, years)
-    return {"cold_s": cold, "warm_s": time.perf_counter() - second, "figure": figure}
+def _ibis_child(names: list[str], db: str, years: tuple[int, int], queue: Any) -> None:
+    """Each detector twice (cold: first compile and scan; warm: again), with its memory."""
+    out = {}
+    for name in names:
+        with PeakMemory() as memory:
+            first = time.perf_counter()
+            figure = ibis_run(name, db, years)
+            cold = time.perf_counter() - first
+            second = time.perf_counter()
+            ibis_run(name, db, years)
+            warm = time.perf_counter() - second
+        out[name] = {"cold_s": cold, "warm_s": warm, "peak_mb": memory.peak_mb, "figure": figure}
+    queue.put(out)
 
 
-def _pandas_task(name: str, parquet: str, years: tuple[int, int]) -> dict[str, Any]:
-    start = time.perf_counter()
-    df = pandas_load(parquet)
-    loaded = time.perf_counter()
-    figure = pandas_run(name, df, years)
-    return {"load_s": loaded - start, "compute_s": time.perf_counter() - loaded, "figure": figure}
+def _pandas_child(names: list[str], parquet: str, years: tuple[int, int], queue: Any) -> None:
+    """Load once (timed and measured apart), then each detector's compute with its memory."""
+    with PeakMemory() as memory:
+        start = time.perf_counter()
+        df = pandas_load(parquet)
+        load = {"load_s": time.perf_counter() - start, "peak_mb": memory.peak_mb,
+                "frame_mb": float(df.memory_usage(deep=True).sum()) / 2**20}
+    out: dict[str, Any] = {"_load": load}
+    for name in names:
+        with PeakMemory() as memory:
+            start = time.perf_counter()
+            figure = pandas_run(name, df, years)
+            out[name] = {"compute_s": time.perf_counter() - start, "peak_mb": memory.peak_mb,
+                         "figure": figure}
+    queue.put(out)
 
 
-def measure(task: Callable[..., Any], args: tuple) -> dict[str, Any]:
-    """Run ``task`` in a fresh process; its result plus wall time and peak memory."""
+def measure(task: Callable[..., None], *args: Any) -> dict[str, Any]:
+    """Run ``task`` in a fresh process and return what it reports."""
     context = mp.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_child, args=(task, args, queue))
+    process = context.Process(target=task, args=(*args, queue))
     process.start()
-    result = queue.get()
+    while True:
+        try:
+            result = queue.get(timeout=5)
+            break
+        except Exception:  # queue.Empty: is the child still alive?
+            if not process.is_alive():
+                raise SystemExit(f"{task.__name__} died (exit code {process.exitcode})") from None
     process.join()
     return dict(result)
 
@@ -239,6 +285,10 @@ def main() -> None:
     parser.add_argument("--only", default=",".join(DETECTORS))
     parser.add_argument("--out", type=Path, default=HERE / "results" / "detectors.json")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--ibis-only", action="store_true",
+                        help="With --merge: re-time our side only, keep the pandas figures.")
+    parser.add_argument("--merge", action="store_true",
+                        help="Update these detectors' entries in an existing --out file.")
     args = parser.parse_args()
     first, _, last = args.years.partition("-")
     years = (int(first), int(last or first))
@@ -248,21 +298,36 @@ def main() -> None:
                               "years": list(years), "build_s": time.perf_counter() - started,
                               "detectors": {}}
     print(f"{rows:,} flow rows ready in {report['build_s']:.0f} s", flush=True)
-    for name in args.only.split(","):
-        ours = measure(_ibis_task, (name, str(db), years))
-        theirs = measure(_pandas_task, (name, str(parquet), years))
-        entry = {"ibis_duckdb": ours, "pandas": theirs,
-                 "speedup_vs_pandas_compute": theirs["compute_s"] / ours["warm_s"],
-                 "speedup_vs_pandas_with_load": (theirs["load_s"] + theirs["compute_s"])
-                 / ours["cold_s"],
-                 "memory_ratio_pandas_over_ibis": theirs["peak_rss_mb"] / ours["peak_rss_mb"]}
+    names = args.only.split(",")
+    ours = measure(_ibis_child, names, str(db), years)
+    if args.ibis_only:
+        previous = json.loads(args.out.read_text(encoding="utf-8"))
+        theirs = {name: previous["detectors"][name]["pandas"] for name in names}
+        theirs["_load"] = previous["pandas_load"]
+    else:
+        theirs = measure(_pandas_child, names, str(parquet), years)
+    load = theirs.pop("_load")
+    report["pandas_load"] = load
+    print(f"pandas load {load['load_s']:.1f} s, frame {load['frame_mb']:.0f} MB", flush=True)
+    for name in names:
+        mine, base = ours[name], theirs[name]
+        entry = {"ibis_duckdb": mine, "pandas": base,
+                 "speedup_vs_pandas_compute": base["compute_s"] / mine["warm_s"],
+                 "speedup_vs_pandas_with_load": (load["load_s"] + base["compute_s"])
+                 / mine["cold_s"],
+                 "figures_agree": mine["figure"] == base["figure"]}
         report["detectors"][name] = entry
-        print(f"{name:12s} ibis {ours['cold_s']:.2f}s cold / {ours['warm_s']:.2f}s warm, "
-              f"{ours['peak_rss_mb']:.0f} MB | pandas load {theirs['load_s']:.1f}s + compute "
-              f"{theirs['compute_s']:.2f}s, {theirs['peak_rss_mb']:.0f} MB | x"
-              f"{entry['speedup_vs_pandas_compute']:.1f} (compute), "
-              f"x{entry['speedup_vs_pandas_with_load']:.1f} (with load)", flush=True)
-        print(f"    figures agree: ibis {ours['figure']} | pandas {theirs['figure']}", flush=True)
+        print(f"{name:12s} ibis {mine['cold_s']:.2f}s cold / {mine['warm_s']:.2f}s warm, "
+              f"+{mine['peak_mb']:.0f} MB | pandas {base['compute_s']:.2f}s, "
+              f"+{base['peak_mb']:.0f} MB (after a {load['load_s']:.0f}s, "
+              f"{load['frame_mb']:.0f} MB load) | x{entry['speedup_vs_pandas_compute']:.1f} "
+              f"compute, x{entry['speedup_vs_pandas_with_load']:.1f} with load", flush=True)
+        print(f"    ibis {mine['figure']}\n    pandas {base['figure']}", flush=True)
+    if args.merge and args.out.exists():
+        previous = json.loads(args.out.read_text(encoding="utf-8"))
+        previous["detectors"].update(report["detectors"])
+        previous["runs"] = [*previous.get("runs", [previous["machine"]]), report["machine"]]
+        report = {**previous, "machine": report["machine"]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")

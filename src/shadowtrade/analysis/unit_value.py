@@ -104,20 +104,23 @@ def _products(flows: ir.Table, params: UnitValueParams) -> ir.Table:
     return rows.mutate(key=key)
 
 
-def _sums(rows: ir.Table, keys: list[str]) -> ir.Table:
-    """Value, value with a quantity, quantity, flows and corridors per ``keys``.
-
-    Sums per corridor first, then over corridors (cheaper than counting distinct pairs), and
-    keeps a source's annual rows where it has them, deciding on the small aggregate rather than
-    on every row (a window as a column, then the filter: the form Spark accepts too).
-    """
+def _pairs(rows: ir.Table, keys: list[str]) -> ir.Table:
+    """Sums per corridor (exporter, importer), product key, year and frequency: one pass."""
     has_qty = rows.quantity.fill_null(0) > 0
-    pairs = rows.group_by([*keys, "freq", "exporter", "importer"]).aggregate(
+    return rows.group_by([*keys, "freq", "exporter", "importer"]).aggregate(
         value=rows.value.sum(),
         value_with_quantity=ibis.cases((has_qty, rows.value), else_=0.0).sum(),
         quantity=ibis.cases((has_qty, rows.quantity), else_=0.0).sum(),
         flows=rows.count(),
     )
+
+
+def _sums(pairs: ir.Table, keys: list[str]) -> ir.Table:
+    """Value, value with a quantity, quantity, flows and corridors per ``keys``.
+
+    Keeps a source's annual rows where it has them, deciding on the small aggregate rather than
+    on every row (a window as a column, then the filter: the form Spark accepts too).
+    """
     table = pairs.group_by([*keys, "freq"]).aggregate(
         value=pairs.value.sum(), value_with_quantity=pairs.value_with_quantity.sum(),
         quantity=pairs.quantity.sum(), flows=pairs.flows.sum(), corridors=pairs.count(),
@@ -136,12 +139,12 @@ def unit_value_table(flows: ir.Table, params: UnitValueParams) -> ir.Table:
     ``world_unit_value``, ``world_change_vs_previous``, ``relative_change`` (own change over
     the world's), ``change_vs_world`` (unit value over the world's), ``world_corridors``.
     """
-    rows = _products(flows, params)
-    own = side_condition(rows.exporter, rows.year, params.exporter) & side_condition(
-        rows.importer, rows.year, params.importer)
     keys = ["source", "currency", "key", "year"]
-    corridor = _sums(rows.filter(own), keys)
-    everyone = _sums(rows, keys).rename(all_value="value_with_quantity", all_quantity="quantity",
+    pairs = _pairs(_products(flows, params), keys)
+    own = side_condition(pairs.exporter, pairs.year, params.exporter) & side_condition(
+        pairs.importer, pairs.year, params.importer)
+    corridor = _sums(pairs.filter(own), keys)
+    everyone = _sums(pairs, keys).rename(all_value="value_with_quantity", all_quantity="quantity",
                                         all_corridors="corridors").drop("value", "flows")
     table = left_join(corridor, everyone, keys)
     table = table.mutate(
