@@ -93,8 +93,10 @@ def _products(flows: ir.Table, params: UnitValueParams) -> ir.Table:
     if params.source:
         rows = rows.filter(rows.source == params.source)
     if params.group:
-        members = ibis.memtable(groups_members([params.group], REVISIONS).to_pandas())
-        rows = rows.join(members, ["hs_revision", "hs_code"], how="inner")
+        frame = groups_members([params.group], REVISIONS).to_pandas()
+        # a plain IN filter first lets the engine skip most rows before the join
+        rows = rows.filter(rows.hs_code.isin(sorted(set(frame.hs_code))))
+        rows = rows.join(ibis.memtable(frame), ["hs_revision", "hs_code"], how="inner")
         rows = rows.mutate(value=rows.value * rows.weight, quantity=rows.quantity * rows.weight)
     else:
         inside = ibis.or_(*[rows.hs_code.startswith(p) for p in params.prefixes])
