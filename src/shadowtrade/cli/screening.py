@@ -158,6 +158,9 @@ def screen(
     if input_file is not None:
         options = batch.ScreenOptions(name_column, schema_column, threshold, limit,
                                       tuple(dataset or ()))
+        if settings().engine == "spark":
+            _run_spark_screen(input_file, output, options)
+            return
         _run_batch_screen(input_file, output, options)
         return
     if not names:
@@ -187,6 +190,21 @@ def _run_batch_screen(input_file: Path, output: Path | None,
         summary = batch.screen_csv(engine, source, target, options, label=str(input_file))
     err_console.print(f"screened {summary.rows:,} rows: {summary.rows_with_hits:,} with hits, "
                       f"{summary.errors:,} errors; wrote {output}", highlight=False)
+
+
+def _run_spark_screen(input_file: Path, output: Path | None,
+                      options: batch.ScreenOptions) -> None:
+    """Batch screening of a Parquet file on Spark (engine built here, broadcast once)."""
+    from shadowtrade.screening.spark_batch import screen_parquet
+    from shadowtrade.warehouse.engine import running_spark
+
+    if output is None:
+        raise UsageError("a batch run needs --output FILE.parquet for the results")
+    engine = _engine(list(options.datasets) or None)
+    with running_spark(settings().spark_master) as session:
+        summary = screen_parquet(session, engine, str(input_file), str(output), options)
+    err_console.print(f"screened {summary.rows:,} rows on Spark: {summary.rows_with_hits:,} with "
+                      f"hits, {summary.errors:,} errors; wrote {output}", highlight=False)
 
 
 def _print_results(result: dict) -> None:

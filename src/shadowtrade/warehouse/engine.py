@@ -20,7 +20,9 @@ shadowtrade.errors.NoDataError: no Parquet dataset at ... write one with 'shadow
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,10 +55,11 @@ SPARK_CONF: dict[str, str] = {
     # Partition folder names are read as text and cast to the warehouse types below.
     "spark.sql.sources.partitionColumnTypeInference.enabled": "false",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
-    # Fail in seconds, not minutes, when a cluster stops answering.
-    "spark.network.timeout": "30s",
-    "spark.executor.heartbeatInterval": "10s",
+    # Fail in a minute, not the default two, when a cluster stops answering.
+    "spark.network.timeout": "60s",
     "spark.scheduler.maxRegisteredResourcesWaitingTime": "10s",
+    "spark.log.level": "ERROR",
+    "spark.ui.showConsoleProgress": "false",
 }
 MASTER_TIMEOUT_SECONDS = 3.0
 LOCAL_SCHEMES = ("", "file")
@@ -72,7 +75,8 @@ def open_flows(settings: Settings, session: Any = None) -> Iterator[ir.Table]:
     """The ``flows`` table on the configured engine; closed (or the session stopped) on exit.
 
     DuckDB opens the warehouse file read-only. Spark reads the Parquet dataset at
-    :func:`spark_data_location`; a ``session`` given by the caller is reused and left running.
+    :func:`spark_data_location`; a ``session`` given by the caller (or one already running in
+    this process) is reused and left running.
     """
     if settings.engine == "duckdb":
         with Warehouse(settings.warehouse_path, read_only=True) as warehouse:
@@ -80,14 +84,31 @@ def open_flows(settings: Settings, session: Any = None) -> Iterator[ir.Table]:
         return
     location = spark_data_location(settings)
     check_dataset(location)
-    own = session is None
-    if own:
-        session = spark_session(settings.spark_master)
-    try:
+    if session is not None:
         yield spark_flows(session, location)
+        return
+    with running_spark(settings.spark_master) as started:
+        yield spark_flows(started, location)
+
+
+@contextmanager
+def running_spark(master: str) -> Iterator[Any]:
+    """A SparkSession for one command: the one already running in this process (a notebook,
+    the test suite) is reused and left running; otherwise one is started and stopped on exit.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise MissingExtraError("--engine spark", "spark") from None
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        yield active
+        return
+    session = spark_session(master)
+    try:
+        yield session
     finally:
-        if own:
-            session.stop()
+        session.stop()
 
 
 def check_dataset(location: str) -> None:
@@ -153,14 +174,26 @@ def spark_session(master: str, app_name: str = "shadowtrade") -> Any:
     builder = SparkSession.builder.master(master).appName(app_name)
     for key, value in SPARK_CONF.items():
         builder = builder.config(key, value)
+    if master.startswith("local"):
+        # Python workers on this machine run this interpreter (and so find shadowtrade); PySpark
+        # takes it from the environment. On a cluster, install shadowtrade on the executors.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        builder = builder.config("spark.pyspark.python", sys.executable)
     try:
         session = builder.getOrCreate()
     except Exception as err:  # noqa: BLE001 - a JVM failure becomes one clean line
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        first = _java_message(err)
         raise ShadowtradeError(f"cannot start Spark on {master}: {first}. Is Java 17+ "
                                "installed (java -version) and JAVA_HOME set?") from None
     session.sparkContext.setLogLevel("ERROR")
     return session
+
+
+def _java_message(err: BaseException) -> str:
+    """The first line of the Java exception behind a Py4J error, else of the error itself."""
+    java = getattr(err, "java_exception", None)
+    text = str(java.toString()) if java is not None else str(err)
+    return text.strip().splitlines()[0] if text.strip() else type(err).__name__
 
 
 def spark_flows(session: Any, location: str) -> ir.Table:

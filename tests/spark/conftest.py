@@ -1,0 +1,93 @@
+"""Fixtures of the Spark suite: ONE ``local[2]`` SparkSession for the whole run, and the real
+trade data in both engines (the DuckDB warehouse, and its Parquet export that Spark reads).
+
+Run alone with ``pytest -m spark tests/spark``; skipped when PySpark is not installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import ibis.expr.types as ir
+import pytest
+
+from shadowtrade.sources.loader import load_file, mirror_files
+from shadowtrade.warehouse import Warehouse
+from shadowtrade.warehouse.engine import spark_flows, spark_session
+from shadowtrade.warehouse.export import export_parquet
+
+pytest.importorskip("pyspark", reason="the Spark suite needs the 'spark' extra")
+
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test of this folder carries the ``spark`` marker."""
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).parent == here:
+            item.add_marker(pytest.mark.spark)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """The suite's only SparkSession: local[2], 4 shuffle partitions, stopped at the end."""
+    session = spark_session("local[2]", app_name="shadowtrade-tests")
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="session")
+def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
+    """Every real file of ``../shared/data`` (trade and sanctions lists) loaded once."""
+    from shadowtrade.screening.loading import load_mirror
+
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"the real data is missing: expected {SHARED_DATA}")
+    warehouse = Warehouse(tmp_path_factory.mktemp("spark-wh") / "warehouse.duckdb")
+    for path, fmt in mirror_files(SHARED_DATA):
+        load_file(warehouse, path, fmt)
+    load_mirror(warehouse, SHARED_DATA)
+    yield warehouse
+    warehouse.close()
+
+
+@pytest.fixture(scope="session")
+def export_dir(real_warehouse: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The warehouse exported as the Parquet dataset Spark reads."""
+    out = tmp_path_factory.mktemp("spark-export") / "export"
+    export_parquet(real_warehouse, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def duck_flows(real_warehouse: Warehouse) -> ir.Table:
+    return real_warehouse.table("flows")
+
+
+@pytest.fixture(scope="session")
+def spark_flows_table(spark: Any, export_dir: Path) -> ir.Table:
+    return spark_flows(spark, str(export_dir))
+
+
+@pytest.fixture(scope="session")
+def planted_pair(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[ir.Table, ir.Table]:
+    """The planted synthetic flows on DuckDB and, written as a Parquet dataset, on Spark."""
+    import duckdb
+    import ibis
+    import pyarrow.parquet as pq
+
+    from shadowtrade.sources.planted import PlantSpec, plant_flows
+    from shadowtrade.warehouse.export import SCHEMA_VERSION
+
+    table = plant_flows(PlantSpec()).to_arrow()
+    con = duckdb.connect()
+    con.register("incoming", table)
+    con.execute("CREATE TABLE flows AS SELECT * FROM incoming")
+    root = tmp_path_factory.mktemp("planted") / "export"
+    (root / "flows").mkdir(parents=True)
+    pq.write_table(table, root / "flows" / "part-0.parquet")
+    (root / "SCHEMA_VERSION").write_text(SCHEMA_VERSION + "\n")
+    return ibis.duckdb.from_connection(con).table("flows"), spark_flows(spark, str(root))
