@@ -52,13 +52,15 @@ system-deps:
 	  echo "chromium/poppler missing and not installable here: browser tests will be skipped"
 
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest -q -m "not slow and not spark" --doctest-modules src/shadowtrade tests
+	$(BIN)/python -m pytest -q --doctest-modules src/shadowtrade
+	$(BIN)/python -m pytest -q -m "not slow" tests
 
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m "slow" tests
 
-test-all: $(STAMP)
-	$(BIN)/python -m pytest -q --doctest-modules src/shadowtrade tests
+test-all: $(STAMP) system-deps
+	$(BIN)/python -m pytest -q --doctest-modules src/shadowtrade
+	$(BIN)/python -m pytest -q tests
 
 clean:
 	rm -rf $(VENV) $(OUT) $(DEMO_HOME)
