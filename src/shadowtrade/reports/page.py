@@ -48,6 +48,8 @@ SOURCE_NAMES: dict[str, str] = {
     "eurostat": "Eurostat Comext",
     "national": "National statistics",
     "atlas": "Growth Lab Atlas",
+    "published": "Press reports of official statistics (cited)",
+    "planted": "Synthetic data with planted patterns (tests only)",
 }
 """Readable names of the publishers behind each ``source`` code of the flows table."""
 
@@ -55,6 +57,7 @@ SOURCE_SHORT: dict[str, str] = {
     "baci": "BACI", "comtrade": "UN Comtrade", "eurostat": "Eurostat Comext",
     "national": "national statistics",
     "atlas": "Growth Lab Atlas",
+    "published": "press reports", "planted": "synthetic data",
 }
 
 SOURCE_NOTES: dict[str, str] = {
