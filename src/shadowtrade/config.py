@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     memory_limit: str | None = None
     progress: bool = True
     comtrade_key: str | None = None
+    fetch_base_url: str | None = None  # a mirror server standing in for the publishers
 
     @property
     def warehouse_path(self) -> Path:

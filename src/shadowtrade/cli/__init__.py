@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from shadowtrade.cli.app import app, main
 from shadowtrade.cli import data as _data  # noqa: F401  (registers commands)
+from shadowtrade.cli import fetch as _fetch  # noqa: F401
 from shadowtrade.cli import flows as _flows  # noqa: F401
 from shadowtrade.cli import report as _report  # noqa: F401  (created by the reports work)
 from shadowtrade.cli import regimes as _regimes  # noqa: F401
