@@ -69,14 +69,15 @@ def screen_parquet(session: Any, engine: Screener, source: str, target: str,
                    options: ScreenOptions = ScreenOptions()) -> BatchSummary:
     """Screen the Parquet file (or folder, or URI) ``source`` on ``session``; write ``target``.
 
-    The engine is broadcast once; names are scored per partition. Returns what the run did,
+    The engine is broadcast once; names are spread over at least one partition per core and
+    scored per partition, the output keeping the input's order. Returns what the run did,
     counted from the written output.
     """
     check_options(options.threshold, options.limit)
     try:
         from pyspark.errors import PySparkException
         from pyspark.sql import functions as F
-        from pyspark.sql.types import StringType, StructField, StructType
+        from pyspark.sql.types import LongType, StringType, StructField, StructType
     except ImportError:
         raise MissingExtraError("--engine spark", "spark") from None
     try:
@@ -92,7 +93,12 @@ def screen_parquet(session: Any, engine: Screener, source: str, target: str,
     if clash:
         raise DataFileError(f"{source} already has a column {clash[0]!r}: rename it, it would "
                             "be overwritten by the results", path=source)
-    schema = StructType(names.schema.fields + [StructField(c, StringType()) for c in HIT_COLUMNS])
+    schema = StructType(names.schema.fields + [StructField("_row", LongType())]
+                        + [StructField(c, StringType()) for c in HIT_COLUMNS])
+    # Spread the names over every core (a small file is one partition), keeping their order.
+    parts = max(names.rdd.getNumPartitions(), session.sparkContext.defaultParallelism)
+    names = (names.withColumn("_row", F.monotonically_increasing_id())
+             .repartitionByRange(parts, "_row").sortWithinPartitions("_row"))
     shared = session.sparkContext.broadcast(engine)
 
     def score(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -100,7 +106,7 @@ def screen_parquet(session: Any, engine: Screener, source: str, target: str,
         for frame in batches:
             yield screen_frame(local, frame, options)
 
-    names.mapInPandas(score, schema).write.mode("overwrite").parquet(target)
+    names.mapInPandas(score, schema).drop("_row").write.mode("overwrite").parquet(target)
     shared.unpersist()
     counts = session.read.parquet(target).agg(
         F.count(F.lit(1)).alias("rows"),
