@@ -26,7 +26,7 @@ ifneq ($(MIRROR),)
 	$(ST) lists load --mirror $(MIRROR)
 else
 	$(ST) data fetch baci
-	$(ST) data fetch eurostat
+	$(ST) data fetch atlas
 	$(ST) data load $(DEMO_HOME)/downloads/*
 	$(ST) lists fetch --load
 endif
@@ -34,8 +34,10 @@ endif
 	$(ST) flows --exporter CHN --importer RUS --years 2017-2023
 	$(ST) report corridor CHN RUS --years 2017-2023 --out $(OUT)/corridor-chn-rus.html
 	$(ST) report corridor RUS CHN --out $(OUT)/corridor-rus-chn.html
-	$(ST) report partners EU27 RUS,ARM,GEO,KAZ,KGZ,UZB --source eurostat --years 2019-2024 \
-	  --title "EU27 exports to Russia and its neighbours" --out $(OUT)/eu27-russia-neighbours.html
+	@# Eurostat's relational view comes with the mirror (Comext bulk files are not read yet)
+	if [ -n "$(MIRROR)" ]; then $(ST) report partners EU27 RUS,ARM,GEO,KAZ,KGZ,UZB --source eurostat \
+	  --years 2019-2024 --title "EU27 exports to Russia and its neighbours" \
+	  --out $(OUT)/eu27-russia-neighbours.html; fi
 	$(ST) brief country PRK --out $(OUT)/brief-country-prk.html --pdf $(OUT)/brief-country-prk.pdf
 	$(ST) brief corridor CHN RUS --out $(OUT)/brief-corridor-chn-rus.html
 	@for deal in examples/*.yaml; do \
