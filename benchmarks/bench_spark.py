@@ -23,10 +23,12 @@ import datetime as dt
 import io
 import json
 import math
+import os
 import platform
 import random
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -35,7 +37,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-WORK = HERE / "data" / "spark"
+# Outside the repository: other benchmarks clean benchmarks/data; override with BENCH_SPARK_DIR.
+WORK = Path(os.environ.get("BENCH_SPARK_DIR", Path(tempfile.gettempdir()) / "shadowtrade-bench-spark"))
 SHARED = REPO.parent / "shared" / "data"
 CONDUITS = ("ARM", "GEO", "KAZ", "KGZ", "UZB")
 YEARS = (2021, 2023)
@@ -187,6 +190,7 @@ def bench_screening(session: Any, count: int) -> dict[str, Any]:
     from shadowtrade.screening.spark_batch import screen_parquet
     from shadowtrade.warehouse import Warehouse
 
+    WORK.mkdir(parents=True, exist_ok=True)
     lists = WORK / "lists.duckdb"
     with Warehouse(lists) as warehouse:
         if not warehouse.sql_rows("SELECT count(*) FROM load_log WHERE kind = 'list'")[0][0]:
@@ -292,7 +296,7 @@ def main() -> None:
                             capture_output=True, text=True).stdout.strip()
     report = {
         "benchmark": "spark", "commit": commit, "when": dt.datetime.now(dt.UTC).isoformat(),
-        "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version(),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
         "data": {"flow_rows": rows, "years": YEARS, "scale": args.scale,
                  "spark_input_partitions": partitions, "spark_job_overhead_s": round(overhead, 3)},
