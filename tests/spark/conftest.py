@@ -1,7 +1,8 @@
 """Fixtures of the Spark suite: ONE ``local[2]`` SparkSession for the whole run, and the real
 trade data in both engines (the DuckDB warehouse, and its Parquet export that Spark reads).
 
-Run alone with ``pytest -m spark tests/spark``; skipped when PySpark is not installed.
+Run alone with ``pytest -m spark tests/spark``; tests that need a session are skipped when
+PySpark is not installed.
 """
 
 from __future__ import annotations
@@ -18,8 +19,6 @@ from shadowtrade.warehouse import Warehouse
 from shadowtrade.warehouse.engine import spark_flows, spark_session
 from shadowtrade.warehouse.export import export_parquet
 
-pytest.importorskip("pyspark", reason="the Spark suite needs the 'spark' extra")
-
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
@@ -33,7 +32,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
-    """The suite's only SparkSession: local[2], 4 shuffle partitions, stopped at the end."""
+    """The suite's only SparkSession: local[2], 4 shuffle partitions, stopped at the end.
+    Without PySpark every test that needs it is skipped (the bad-input tests still run)."""
+    pytest.importorskip("pyspark", reason="the Spark suite needs the 'spark' extra")
     session = spark_session("local[2]", app_name="shadowtrade-tests")
     yield session
     session.stop()
