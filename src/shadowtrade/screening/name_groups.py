@@ -1,5 +1,6 @@
 """Given names that are one name in several transliterations (Russian, Belarusian, Ukrainian,
-English, Arabic forms), like the name symbols of OpenSanctions' rigour, in a small table.
+English, Arabic forms), like the name symbols of OpenSanctions' rigour, in a small table; and
+Korea's names in North Korean organisation names (Choson is Korea in the DPRK's own usage).
 
 >>> same_group("siarhei", "sergey"), same_group("uladzimir", "volodymyr"), same_group("olga", "oleg")
 (True, True, False)
@@ -53,6 +54,7 @@ omar umar
 osama usama oussama
 khalid khaled
 ali aly
+korea korean choson chosun joson dprk dprkn
 """
 
 

@@ -23,11 +23,17 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
+from shadowtrade.screening import arabic
+from shadowtrade.screening.arabic import arabic_key
 from shadowtrade.screening.name_groups import same_group
-from shadowtrade.screening.normalise import PreparedName, Token
+from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
+                                             Token)
+from shadowtrade.screening.qualifiers import MINOR_WORDS, initials
 
 EXTRA_QUERY_WEIGHT = 0.8  # an unmatched query word (the query said something the name lacks)
 EXTRA_CANDIDATE_WEIGHT = 0.3  # an unmatched listed word (middle names, patronymics)
+COUNTRY_CONFLICT_PENALTY = 0.3  # 'Bank of Iran' is not 'Bank of Syria'
+ACRONYM_SCORE = 0.85
 SURNAME_WEIGHT, GIVEN_WEIGHT = 0.5, 1.0
 
 
@@ -99,23 +105,9 @@ def _abbreviates(short: str, long: str) -> bool:
     return all(char in letters for char in short)
 
 
-@lru_cache(maxsize=200_000)
-def arabic_key(word: str) -> str:
-    """Consonants of a word, as Arabic script writes them (short vowels, and w/y that may be
-    long vowels, dropped; v=w, z=d, doubled letters once).
-
-    >>> arabic_key("mohammad") == arabic_key("mhmd"), arabic_key("mousavi") == arabic_key("mwswy")
-    (True, True)
-    """
-    key = re.sub(r"[aeiouwyv']", "", word.lower().replace("z", "d").replace("th", "t"))
-    return re.sub(r"(.)\1", r"\1", key)
-
-
 def _arabic_similarity(a: Token, b: Token) -> tuple[float, str]:
-    key_a, key_b = arabic_key(a.text), arabic_key(b.text)
-    if key_a and key_a == key_b and (len(key_a) >= 2 or len(a.text) <= 3):
-        return 0.85, "arabic consonants"
-    return 0.0, ""
+    return arabic.word_similarity(a.key or arabic_key(a.text), b.key or arabic_key(b.text),
+                                  min(len(a.text), len(b.text)) <= 3)
 
 
 Alignment = tuple[float, tuple[Token, ...], tuple[Token, ...], list[tuple[int, int, float, str]]]
@@ -171,6 +163,33 @@ def _compact(query: PreparedName, candidate: PreparedName) -> tuple[float, list[
     return score, [f"'{a}'≈'{b}' written together: {score:.2f}"]
 
 
+def _arabic_compact(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
+    """One side in Arabic script: the two names as single runs of consonants."""
+    keys = [name.arabic or arabic_key(" ".join(t.text for t in name.variants[0]
+                                                if t.weight > QUALIFIER_WEIGHT))
+            for name in (query, candidate)]
+    score = arabic.compact_similarity(keys[0], keys[1])
+    return score, [f"'{keys[0]}'≈'{keys[1]}' arabic consonants written together: {score:.2f}"]
+
+
+def _significant(tokens: tuple[Token, ...]) -> list[str]:
+    return [t.text for t in tokens if t.weight > QUALIFIER_WEIGHT]
+
+
+def _acronym(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
+    """One name is an acronym of the other: 'FTB' = 'Foreign Trade Bank (of the DPRK)'."""
+    for short, long in ((query, candidate), (candidate, query)):
+        words = _significant(short.variants[0])
+        expanded = _significant(long.variants[0])
+        if len(words) != 1 or not 2 <= len(words[0]) <= 6 or len(expanded) < 2:
+            continue
+        spelled = (initials(expanded), initials([w for w in expanded if w not in MINOR_WORDS]))
+        if words[0] in spelled:
+            return ACRONYM_SCORE, [f"'{words[0]}' is the acronym of '{' '.join(expanded)}': "
+                                   f"{ACRONYM_SCORE:.2f}"]
+    return 0.0, []
+
+
 def _korean(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
     best: tuple[float, list[str]] = (0.0, [])
     for q_surname, q_given, q_label in query.korean:
@@ -189,6 +208,14 @@ def _korean(query: PreparedName, candidate: PreparedName) -> tuple[float, list[s
     return best
 
 
+def _has_patronymic(name: PreparedName) -> bool:
+    return any(t.weight == PATRONYMIC_WEIGHT for t in name.variants[0])
+
+
+def _full_weight(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    return tuple(t._replace(weight=1.0) if t.weight == PATRONYMIC_WEIGHT else t for t in tokens)
+
+
 def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
     """Score two prepared names (the best reading of each), with the alignment that gave it."""
     if query.raw.casefold() == candidate.raw.casefold():
@@ -200,15 +227,23 @@ def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
         return NameScore(round(score, 3), query.raw, candidate.raw, tuple(detail))
     best: Alignment | None = None
     arabic = "arabic" in (query.script, candidate.script)
+    both_patronymic = _has_patronymic(query) and _has_patronymic(candidate)
     for q_tokens in query.variants:
         for c_tokens in candidate.variants:
+            if both_patronymic:  # two different patronymics are two different people
+                q_tokens, c_tokens = _full_weight(q_tokens), _full_weight(c_tokens)
             found = _align(q_tokens, c_tokens, arabic)
             if best is None or found[0] > best[0]:
                 best = found
     assert best is not None
-    compact = _compact(query, candidate)
-    if compact[0] > best[0]:
-        return NameScore(round(min(compact[0], 1.0), 3), query.raw, candidate.raw,
-                         tuple(compact[1]))
-    return NameScore(round(min(best[0], 1.0), 3), query.raw, candidate.raw,
-                     tuple(_explain(best)))
+    score, detail = best[0], _explain(best)
+    for other in (_compact(query, candidate), _acronym(query, candidate)) + (
+            (_arabic_compact(query, candidate),) if arabic else ()):
+        if other[0] > score:
+            score, detail = other
+    if query.country and candidate.country and query.country != candidate.country:
+        score -= COUNTRY_CONFLICT_PENALTY
+        detail = detail + [f"country '{query.country}' differs from '{candidate.country}': "
+                           f"-{COUNTRY_CONFLICT_PENALTY:.2f}"]
+    return NameScore(round(min(max(score, 0.0), 1.0), 3), query.raw, candidate.raw,
+                     tuple(detail))

@@ -17,9 +17,11 @@ from functools import lru_cache
 from itertools import groupby
 from typing import NamedTuple
 
+from shadowtrade.screening.arabic import script_key
 from shadowtrade.screening.korean import (
     is_common_surname, korean_key, romanise_hangul, segments_as_korean, split_hangul_name,
     surname_key)
+from shadowtrade.screening.qualifiers import bracketed_country, country_qualifier, is_patronymic
 from shadowtrade.screening.scripts import detect_script, han_to_hangul, han_to_pinyin, to_latin
 
 ORG_FORMS = frozenset(
@@ -28,17 +30,22 @@ ORG_FORMS = frozenset(
     "international intl enterprise enterprises industrial industries the of and for "
     "obshchestvo ogranichennoi ogranichennoy otvetstvennostiu otvetstvennostyu aktsionernoe "
     "otkrytoe zakrytoe publichnoe tovarishchestvo joint stock open closed public firm "
-    "partnership unitary republican federal state corporation".split())
+    "partnership unitary republican federal state corporation venture".split())
 PARTICLES = frozenset("al el bin ibn bint abu abd de da di del van von der la le du y".split())
 TITLES = frozenset("mr mrs ms miss dr prof sir".split())
 MAX_TOKENS = 12
+QUALIFIER_WEIGHT = 0.1  # 'of the DPRK': says where, not who
+PATRONYMIC_WEIGHT = 0.4  # one list writes the patronymic, another leaves it out
 
 # Applied in order, as plain replacements (str.replace is fast); see skeleton() for the rest.
 _SKELETON_BEFORE_J = (("dzh", "Z"), ("dj", "Z"), ("zh", "Z"), ("x", "ks"), ("ph", "f"),
                       ("w", "v"), ("kh", "h"), ("ck", "k"), ("q", "k"), ("th", "t"), ("dh", "d"),
-                      ("tch", "ch"), ("sch", "sh"), ("y", "i"))
+                      ("tj", "ch"), ("sj", "sh"), ("tch", "ch"), ("sch", "sh"), ("tz", "ts"),
+                      ("ts", "C"), ("y", "i"))
 _SKELETON_AFTER_J = (("ou", "u"), ("oo", "u"), ("ee", "i"))
-_J_BEFORE_VOWEL = re.compile(r"j(?=[aeiou]|$)")
+_J_BEFORE_VOWEL = re.compile(r"j(?=[aeiou]|$)|(?<=[aeiou])j")
+_HARD_C = re.compile(r"c(?![eihC])")  # Concern = Kontsern; ce/ci stay (Centr = Tsentr)
+_IOTATED = re.compile(r"(?<=[aeiou])ie")  # Makeyeva = Makeeva (after y became i)
 _SPLIT = re.compile(r"[^\w]+|_")
 
 
@@ -49,23 +56,29 @@ class Token(NamedTuple):
     skeleton: str
     consonants: str
     weight: float
+    key: str = ""  # Arabic-script words: the consonant key of the original letters
 
 
 class PreparedName(NamedTuple):
-    """A name ready to compare: alternative token lists and Korean readings (surname key,
-    given-name key, label)."""
+    """A name ready to compare: alternative token lists, Korean readings (surname key,
+    given-name key, label), the country it is qualified with ('of the DPRK': ``kp``) and, for
+    Arabic script, the consonant key of the whole name."""
 
     raw: str
     script: str
     variants: tuple[tuple[Token, ...], ...]
     korean: tuple[tuple[str, str, str], ...]
     compact: str = ""  # the first variant's skeletons joined (finds 'JSCARGUMENT')
+    country: str = ""
+    arabic: str = ""
 
 
 def _named(raw: str, script: str, variants: tuple[tuple[Token, ...], ...],
-           korean: tuple[tuple[str, str, str], ...]) -> PreparedName:
-    compact = "".join(t.skeleton for t in variants[0]) if variants else ""
-    return PreparedName(raw, script, variants, korean, compact)
+           korean: tuple[tuple[str, str, str], ...], country: str = "",
+           arabic: str = "") -> PreparedName:
+    compact = "".join(t.skeleton for t in variants[0] if t.weight > QUALIFIER_WEIGHT) \
+        if variants else ""
+    return PreparedName(raw, script, variants, korean, compact, country, arabic)
 
 
 @lru_cache(maxsize=300_000)
@@ -75,8 +88,14 @@ def skeleton(word: str) -> str:
     for old, new in _SKELETON_BEFORE_J:
         if old in key:
             key = key.replace(old, new)
+    if "c" in key:
+        key = _HARD_C.sub("k", key)
+    if "C" in key:
+        key = key.replace("C", "c")
     if "j" in key:
         key = _J_BEFORE_VOWEL.sub("i", key)
+    if "ie" in key:
+        key = _IOTATED.sub("e", key)
     for old, new in _SKELETON_AFTER_J:
         if old in key:
             key = key.replace(old, new)
@@ -104,7 +123,7 @@ def latin_words(text: str) -> list[str]:
     >>> latin_words("Dr. Jong-Un KIM")
     ['jong', 'un', 'kim']
     """
-    folded = to_latin(text).lower().replace("'", "").replace("\u2019", "")
+    folded = to_latin(text).lower().replace("'", "").replace("\u2019", "").replace("`", "")
     words = [w for w in _SPLIT.split(folded) if w]
     return [w for w in words if w not in TITLES][:MAX_TOKENS]
 
@@ -118,6 +137,8 @@ def prepare_name(raw: str) -> PreparedName:
         return _prepare_hangul(text)
     if script == "han":
         return _prepare_han(text)
+    if script == "arabic":
+        return _prepare_arabic(text)
     if "," in text:  # SURNAME, Given
         surname, _, given = text.partition(",")
         words = latin_words(given) + latin_words(surname)
@@ -125,25 +146,50 @@ def prepare_name(raw: str) -> PreparedName:
     else:
         words = latin_words(text)
         korean = _korean_from_order(text)
-        if script == "arabic":  # the article is written joined: التكريتي = al + tkryty
-            words = [part for w in words for part in (
-                ["al", w[2:]] if w.startswith("al") and len(w) > 4 else [w])]
-    variants = [_tokens(words, _bracketed(text))]
+    qualified, country = country_qualifier(words)
+    country = country or bracketed_country(text)
+    variants = [_tokens(words, _bracketed(text), qualified)]
     if "-" in text:  # Dae-Dong = Daedong: the hyphenated parts also as one word
         joined = latin_words(re.sub(r"(?<=\w)-(?=\w)", "", text))
         if joined != words:
-            variants.append(_tokens(joined, _bracketed(text)))
-    return _named(raw, script, tuple(variants), korean)
+            variants.append(_tokens(joined, _bracketed(text), country_qualifier(joined)[0]))
+    return _named(raw, script, tuple(variants), korean, country)
 
 
 def _bracketed(text: str) -> set[str]:
-    """Words in brackets: acronyms and remarks such as '(DCB)', weighted down."""
-    return {w for part in re.findall(r"\(([^)]*)\)", text) for w in latin_words(part)}
+    """Words in brackets: acronyms and remarks such as '(DCB)' or '[Syria]', weighted down."""
+    return {w for part in re.findall(r"[(\[]([^)\]]*)[)\]]", text) for w in latin_words(part)}
 
 
-def _tokens(words: list[str], minor: set[str]) -> tuple[Token, ...]:
-    tokens = [make_token(w) for w in words]
-    return tuple(t._replace(weight=min(t.weight, 0.3)) if t.text in minor else t for t in tokens)
+def _tokens(words: list[str], minor: set[str], qualified: int = 0) -> tuple[Token, ...]:
+    """Tokens of the words; bracketed words, a trailing country qualifier (its last
+    ``qualified`` words) and patronymics (inside a name of three words or more) weigh less."""
+    tokens = []
+    for position, word in enumerate(words):
+        token = make_token(word)
+        if position >= len(words) - qualified:
+            token = token._replace(weight=QUALIFIER_WEIGHT)
+        elif word in minor:
+            token = token._replace(weight=min(token.weight, 0.3))
+        elif 0 < position < len(words) - 1 and is_patronymic(word):
+            token = token._replace(weight=PATRONYMIC_WEIGHT)
+        tokens.append(token)
+    return tuple(tokens)
+
+
+_ARTICLE = re.compile("(?<![^\\s\\-])\u0627\u0644(?=\\w\\w)")  # ال joined to a word
+
+
+def _prepare_arabic(text: str) -> PreparedName:
+    """Arabic, Persian or Urdu script: words in Latin letters (the joined article ال apart),
+    each with the consonant key of its original letters."""
+    spaced = _ARTICLE.sub("\u0627\u0644 ", text.replace("\u200c", ""))
+    tokens = []
+    for word in [w for w in _SPLIT.split(spaced) if w][:MAX_TOKENS]:
+        latin = "al" if word == "\u0627\u0644" else "".join(latin_words(word))
+        if latin:
+            tokens.append(make_token(latin)._replace(key=script_key(word)))
+    return _named(text, "arabic", (tuple(tokens),), (), arabic=script_key(text))
 
 
 def _korean_latin(surname_words: list[str], given: str, label: str) -> tuple[tuple[str, str,

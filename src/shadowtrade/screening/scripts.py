@@ -43,10 +43,21 @@ def detect_script(text: str) -> str:
     return best if counts[best] else "other"
 
 
+# Latin letters whose plain ASCII base would lose a sound the other spellings write out
+# (Czech, Slovak, Baltic and Polish forms of Slavic names: Pavlovič = Pavlovich).
+_DIGRAPHS = str.maketrans({"č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž": "zh", "Ž": "Zh",
+                           "ć": "ch", "Ć": "Ch", "ś": "sh", "Ś": "Sh", "ż": "zh", "Ż": "Zh",
+                           "ź": "zh", "Ź": "Zh", "ş": "sh", "Ş": "Sh"})
+
+
 @lru_cache(maxsize=100_000)
 def to_latin(text: str) -> str:
-    """Latin letters for any script (ASCII, accents removed)."""
-    decomposed = unicodedata.normalize("NFKC", text)
+    """Latin letters for any script (ASCII, accents removed; č, š, ž written ch, sh, zh).
+
+    >>> to_latin("Pavlovič"), to_latin("Mašadzev")
+    ('Pavlovich', 'Mashadzev')
+    """
+    decomposed = unicodedata.normalize("NFKC", text.translate(_DIGRAPHS))
     return anyascii(decomposed)
 
 
