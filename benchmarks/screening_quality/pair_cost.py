@@ -21,9 +21,13 @@ from shadowtrade.screening import names, normalise
 HERE = Path(__file__).resolve().parent
 
 
+def _word_cache():  # the word-pair similarity cache, wherever this version keeps it
+    return getattr(names, "word_similarity", names.token_similarity)
+
+
 def _clear_caches() -> None:
     for cached in (normalise.prepare_name, normalise.make_token, normalise.skeleton,
-                   names.token_similarity):
+                   _word_cache()):
         cached.cache_clear()
 
 
@@ -35,7 +39,7 @@ def measure(pairs: list[tuple[str, str]], repeat: int = 3) -> dict[str, float]:
         started = time.process_time()
         prepared = [(normalise.prepare_name(a), normalise.prepare_name(b)) for a, b in pairs]
         prepare_us.append((time.process_time() - started) / (2 * len(pairs)) * 1e6)
-        names.token_similarity.cache_clear()
+        _word_cache().cache_clear()
         started = time.process_time()
         for a, b in prepared:
             names.compare_names(a, b)

@@ -54,6 +54,7 @@ def script_key(text: str) -> str:
     return _finish("".join(_SCRIPT.get(char, "") for char in text))
 
 
+@lru_cache(maxsize=200_000)
 def word_similarity(key_a: str, key_b: str, short: bool) -> tuple[float, str]:
     """Similarity of two words given their consonant keys (``short``: a word of at most
     three letters, whose key may be a single consonant).

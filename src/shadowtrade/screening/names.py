@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
 
@@ -27,8 +28,7 @@ from shadowtrade.screening import arabic
 from shadowtrade.screening.arabic import arabic_key
 from shadowtrade.screening.name_groups import same_group
 from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
-                                             Token)
-from shadowtrade.screening.qualifiers import MINOR_WORDS, initials
+                                             Token, make_token)
 
 EXTRA_QUERY_WEIGHT = 0.8  # an unmatched query word (the query said something the name lacks)
 EXTRA_CANDIDATE_WEIGHT = 0.3  # an unmatched listed word (middle names, patronymics)
@@ -61,14 +61,26 @@ def edit_budget(length: int) -> int:
     return 0 if length <= 3 else 1 if length <= 7 else 2 if length <= 11 else 3
 
 
-@lru_cache(maxsize=500_000)
 def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     """Similarity of two words and the reason (``=``, ``spelling``, ``name group``,
     ``consonants``, ``abbreviation``, ``edits``).
 
     Within the edit budget the similarity is ``1 - edits / length``; beyond it, words that
     still agree on most letters get partial credit, falling to 0 at half the letters.
+
+    >>> from shadowtrade.screening.normalise import make_token as t
+    >>> token_similarity(t("aleksandr"), t("alexander")), token_similarity(t("ho"), t("ha"))
+    ((0.95, 'spelling'), (0.0, ''))
     """
+    return word_similarity(a.text, b.text)
+
+
+@lru_cache(maxsize=500_000)
+def word_similarity(text_a: str, text_b: str) -> tuple[float, str]:
+    """:func:`token_similarity` on two words' texts, cached (strings hash fast)."""
+    if text_a == text_b:
+        return 1.0, "="
+    a, b = make_token(text_a), make_token(text_b)
     if a.text == b.text:
         return 1.0, "="
     if a.skeleton == b.skeleton:
@@ -79,12 +91,13 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
         return 0.85, "consonants"
     if min(len(a.text), len(b.text)) == 1 and a.text[0] == b.text[0]:
         return 0.7, "initial"
-    if abs(len(a.text) - len(b.text)) >= 2 and (
+    if abs(len(a.text) - len(b.text)) >= 2 and a.text[0] == b.text[0] and (
             _abbreviates(a.text, b.text) or _abbreviates(b.text, a.text)):
         return 0.8, "abbreviation"
     shorter = min(len(a.skeleton), len(b.skeleton))
     longer = max(len(a.skeleton), len(b.skeleton))
-    distance = Levenshtein.distance(a.skeleton, b.skeleton)
+    # beyond half the letters nothing scores: let the distance stop counting there
+    distance = Levenshtein.distance(a.skeleton, b.skeleton, score_cutoff=longer // 2 + 1)
     penalty = 1.0 if a.skeleton[:1] == b.skeleton[:1] else 0.85
     similarity = 1 - distance / longer
     if distance <= edit_budget(shorter):
@@ -105,41 +118,50 @@ def _abbreviates(short: str, long: str) -> bool:
     return all(char in letters for char in short)
 
 
-def _arabic_similarity(a: Token, b: Token) -> tuple[float, str]:
-    return arabic.word_similarity(a.key or arabic_key(a.text), b.key or arabic_key(b.text),
-                                  min(len(a.text), len(b.text)) <= 3)
+@lru_cache(maxsize=200_000)
+def _arabic_similarity(text_a: str, key_a: str, text_b: str, key_b: str) -> tuple[float, str]:
+    """Word similarity on Arabic consonant keys (a Latin word's key computed from its text)."""
+    return arabic.word_similarity(key_a or arabic_key(text_a), key_b or arabic_key(text_b),
+                                  min(len(text_a), len(text_b)) <= 3)
 
 
 Alignment = tuple[float, tuple[Token, ...], tuple[Token, ...], list[tuple[int, int, float, str]]]
 
 
-def _align(query: tuple[Token, ...], candidate: tuple[Token, ...],
-           arabic: bool = False) -> Alignment:
-    """Greedy best-first word alignment; the score and the matched pairs (explained later)."""
+def _weights(tokens: tuple[Token, ...], full: bool) -> list[float]:
+    return [1.0 if full and t.weight == PATRONYMIC_WEIGHT else t.weight for t in tokens]
+
+
+def _align(query: tuple[Token, ...], candidate: tuple[Token, ...], arabic: bool = False,
+           full: bool = False) -> Alignment:
+    """Greedy best-first word alignment; the score and the matched pairs (explained later).
+    ``full``: patronymics weigh as much as names (both names have one)."""
     pairs = []
+    similarity = word_similarity
     for i, q in enumerate(query):
+        text = q.text
         for j, c in enumerate(candidate):
-            sim, why = token_similarity(q, c)
+            sim, why = similarity(text, c.text)
             if arabic and sim < 0.85:
-                sim, why = max((sim, why), _arabic_similarity(q, c))
+                sim, why = max((sim, why), _arabic_similarity(text, q.key, c.text, c.key))
             if sim > 0:
                 pairs.append((sim, i, j, why))
-    pairs.sort(key=lambda p: -p[0])
-    used_q: set[int] = set()
-    used_c: set[int] = set()
+    pairs.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the query's word order
+    q_weights, c_weights = _weights(query, full), _weights(candidate, full)
+    used_q = [False] * len(query)
+    used_c = [False] * len(candidate)
     matched = total = 0.0
     matches = []
     for sim, i, j, why in pairs:
-        if i in used_q or j in used_c:
+        if used_q[i] or used_c[j]:
             continue
-        used_q.add(i)
-        used_c.add(j)
-        weight = max(query[i].weight, candidate[j].weight)
+        used_q[i] = used_c[j] = True
+        weight = max(q_weights[i], c_weights[j])
         matched += weight * sim
         total += weight
         matches.append((i, j, sim, why))
-    total += sum(EXTRA_QUERY_WEIGHT * q.weight for i, q in enumerate(query) if i not in used_q)
-    extra = sum(c.weight for j, c in enumerate(candidate) if j not in used_c)
+    total += EXTRA_QUERY_WEIGHT * sum(w for w, used in zip(q_weights, used_q) if not used)
+    extra = sum(w for w, used in zip(c_weights, used_c) if not used)
     score = matched / (total + EXTRA_CANDIDATE_WEIGHT * extra) if total else 0.0
     return score, query, candidate, matches
 
@@ -163,29 +185,27 @@ def _compact(query: PreparedName, candidate: PreparedName) -> tuple[float, list[
     return score, [f"'{a}'≈'{b}' written together: {score:.2f}"]
 
 
+@lru_cache(maxsize=100_000)
+def _latin_arabic_key(raw: str) -> str:
+    """The Arabic consonant key of a Latin name (qualifiers left out)."""
+    from shadowtrade.screening.normalise import prepare_name
+
+    name = prepare_name(raw)
+    return arabic_key(" ".join(t.text for t in name.variants[0] if t.weight > QUALIFIER_WEIGHT))
+
+
 def _arabic_compact(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
     """One side in Arabic script: the two names as single runs of consonants."""
-    keys = [name.arabic or arabic_key(" ".join(t.text for t in name.variants[0]
-                                                if t.weight > QUALIFIER_WEIGHT))
-            for name in (query, candidate)]
+    keys = [name.arabic or _latin_arabic_key(name.raw) for name in (query, candidate)]
     score = arabic.compact_similarity(keys[0], keys[1])
     return score, [f"'{keys[0]}'≈'{keys[1]}' arabic consonants written together: {score:.2f}"]
-
-
-def _significant(tokens: tuple[Token, ...]) -> list[str]:
-    return [t.text for t in tokens if t.weight > QUALIFIER_WEIGHT]
 
 
 def _acronym(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
     """One name is an acronym of the other: 'FTB' = 'Foreign Trade Bank (of the DPRK)'."""
     for short, long in ((query, candidate), (candidate, query)):
-        words = _significant(short.variants[0])
-        expanded = _significant(long.variants[0])
-        if len(words) != 1 or not 2 <= len(words[0]) <= 6 or len(expanded) < 2:
-            continue
-        spelled = (initials(expanded), initials([w for w in expanded if w not in MINOR_WORDS]))
-        if words[0] in spelled:
-            return ACRONYM_SCORE, [f"'{words[0]}' is the acronym of '{' '.join(expanded)}': "
+        if short.acronym and short.acronym in long.initials:
+            return ACRONYM_SCORE, [f"'{short.acronym}' is the acronym of '{long.raw}': "
                                    f"{ACRONYM_SCORE:.2f}"]
     return 0.0, []
 
@@ -208,14 +228,6 @@ def _korean(query: PreparedName, candidate: PreparedName) -> tuple[float, list[s
     return best
 
 
-def _has_patronymic(name: PreparedName) -> bool:
-    return any(t.weight == PATRONYMIC_WEIGHT for t in name.variants[0])
-
-
-def _full_weight(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
-    return tuple(t._replace(weight=1.0) if t.weight == PATRONYMIC_WEIGHT else t for t in tokens)
-
-
 def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
     """Score two prepared names (the best reading of each), with the alignment that gave it."""
     if query.raw.casefold() == candidate.raw.casefold():
@@ -227,20 +239,20 @@ def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
         return NameScore(round(score, 3), query.raw, candidate.raw, tuple(detail))
     best: Alignment | None = None
     arabic = "arabic" in (query.script, candidate.script)
-    both_patronymic = _has_patronymic(query) and _has_patronymic(candidate)
+    both_patronymic = query.patronymic and candidate.patronymic
     for q_tokens in query.variants:
         for c_tokens in candidate.variants:
-            if both_patronymic:  # two different patronymics are two different people
-                q_tokens, c_tokens = _full_weight(q_tokens), _full_weight(c_tokens)
-            found = _align(q_tokens, c_tokens, arabic)
+            # two different patronymics are two different people: they weigh in full
+            found = _align(q_tokens, c_tokens, arabic, both_patronymic)
             if best is None or found[0] > best[0]:
                 best = found
     assert best is not None
-    score, detail = best[0], _explain(best)
+    score, detail = best[0], None
     for other in (_compact(query, candidate), _acronym(query, candidate)) + (
             (_arabic_compact(query, candidate),) if arabic else ()):
         if other[0] > score:
             score, detail = other
+    detail = detail or _explain(best)
     if query.country and candidate.country and query.country != candidate.country:
         score -= COUNTRY_CONFLICT_PENALTY
         detail = detail + [f"country '{query.country}' differs from '{candidate.country}': "

@@ -21,7 +21,8 @@ from shadowtrade.screening.arabic import script_key
 from shadowtrade.screening.korean import (
     is_common_surname, korean_key, romanise_hangul, segments_as_korean, split_hangul_name,
     surname_key)
-from shadowtrade.screening.qualifiers import bracketed_country, country_qualifier, is_patronymic
+from shadowtrade.screening.qualifiers import (MINOR_WORDS, bracketed_country, country_qualifier,
+                                              initials, is_patronymic)
 from shadowtrade.screening.scripts import detect_script, han_to_hangul, han_to_pinyin, to_latin
 
 ORG_FORMS = frozenset(
@@ -71,14 +72,23 @@ class PreparedName(NamedTuple):
     compact: str = ""  # the first variant's skeletons joined (finds 'JSCARGUMENT')
     country: str = ""
     arabic: str = ""
+    acronym: str = ""  # the one word of a name that may be an acronym ('FTB')
+    initials: tuple[str, ...] = ()  # what an acronym of a longer name would spell
+    patronymic: bool = False
 
 
 def _named(raw: str, script: str, variants: tuple[tuple[Token, ...], ...],
            korean: tuple[tuple[str, str, str], ...], country: str = "",
            arabic: str = "") -> PreparedName:
-    compact = "".join(t.skeleton for t in variants[0] if t.weight > QUALIFIER_WEIGHT) \
-        if variants else ""
-    return PreparedName(raw, script, variants, korean, compact, country, arabic)
+    """The name with the features comparisons need, computed once (at index time)."""
+    words = [t.text for t in variants[0] if t.weight > QUALIFIER_WEIGHT] if variants else []
+    compact = "".join(make_token(w).skeleton for w in words)
+    acronym = words[0] if len(words) == 1 and 2 <= len(words[0]) <= 6 else ""
+    spelled = (initials(words), initials([w for w in words if w not in MINOR_WORDS])) \
+        if len(words) >= 2 else ()
+    patronymic = any(t.weight == PATRONYMIC_WEIGHT for t in variants[0]) if variants else False
+    return PreparedName(raw, script, variants, korean, compact, country, arabic, acronym,
+                        spelled, patronymic)
 
 
 @lru_cache(maxsize=300_000)
