@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from shadowtrade.errors import NotFoundError, ShadowtradeError, UsageError
+from shadowtrade.screening.heap import collector_paused
 from shadowtrade.screening.index import CandidateIndex
 from shadowtrade.screening.names import compare_names
 from shadowtrade.screening.normalise import prepare_name
@@ -42,7 +43,8 @@ class Screener:
 
     def __init__(self, entities: list[dict[str, Any]]) -> None:
         started = time.perf_counter()
-        self.index = CandidateIndex(entities)
+        with collector_paused():  # see heap.py: a quarter faster, no collector pauses after
+            self.index = CandidateIndex(entities)
         self.datasets = sorted({d for e in entities for d in e.get("datasets", [])})
         self.build_seconds = time.perf_counter() - started
 
@@ -63,8 +65,9 @@ class Screener:
         prepared = prepare_query(query)
         wanted = max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT)
         results = []
+        keys = set().union(*(keys for _, keys in prepared))
         for position in self.index.candidates([name for name, _ in prepared], query.identifiers,
-                                              wanted):
+                                              wanted, keys):
             entry = self.index.entries[position]
             if datasets and not set(datasets) & set(entry.entity.get("datasets", [])):
                 continue

@@ -12,7 +12,6 @@ identifiers) to entities. A query collects the entities sharing its rarest keys.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from shadowtrade.screening.normalise import PreparedName, prepare_name
+from shadowtrade.screening.postings import Postings
 from shadowtrade.screening.query import normalise_identifier
 
 IDENTIFIER_PROPS = ("passportNumber", "idNumber", "imoNumber", "registrationNumber", "taxNumber",
@@ -87,41 +87,68 @@ class CandidateIndex:
 
     def __init__(self, entities: list[dict[str, Any]]) -> None:
         self.entries = [IndexedEntity.from_ftm(e) for e in entities]
-        postings: dict[str, list[int]] = defaultdict(list)
-        for position, entry in enumerate(self.entries):
-            keys: set[str] = {"i" + ident for ident in entry.identifiers}
-            keys = keys.union(*entry.keys)
-            for key in keys:
-                postings[key].append(position)
-        self.postings = {key: np.asarray(positions, dtype=np.int32)
-                         for key, positions in postings.items()}
+        self.postings = Postings.build(_entity_keys(entry) for entry in self.entries)
         self.by_id = {entry.entity["id"]: entry for entry in self.entries}
         self.name_count = sum(len(entry.names) for entry in self.entries)
 
     def candidates(self, names: list[PreparedName], identifiers: tuple[str, ...],
-                   limit: int) -> list[int]:
-        """Positions of up to ``limit`` entities sharing the most (and rarest) keys."""
-        keys: set[str] = {"i" + ident for ident in identifiers}
-        for name in names:
-            keys |= name_keys(name)
+                   limit: int, keys: set[str] | None = None) -> list[int]:
+        """Positions of up to ``limit`` entities sharing the most (and rarest) keys.
+
+        ``keys`` are the names' index keys when the caller has them already.
+        """
+        if keys is None:
+            keys = set().union(*(name_keys(name) for name in names))
+        keys = keys | {"i" + ident for ident in identifiers}
         total = max(len(self.entries), 1)
         found: list[np.ndarray] = []
         weights: list[float] = []
-        present = sorted(((self.postings[key], key) for key in keys if key in self.postings),
-                         key=lambda pair: len(pair[0]))
-        for rank, (posting, key) in enumerate(present):
-            if rank >= ALWAYS_USED and len(posting) > MAX_POSTINGS:
+        for rank, (size, key) in enumerate(self.postings.sizes(keys)):
+            if rank >= ALWAYS_USED and size > MAX_POSTINGS:
                 break  # common keys add work, not ranking (the rarest are always used)
-            found.append(posting)
-            weights.append(math.log(1 + total / len(posting)) * (10.0 if key[0] == "i" else 1.0))
+            found.append(self.postings[key])
+            weights.append(math.log(1 + total / size) * (10.0 if key[0] == "i" else 1.0))
         if not found:
             return []
-        positions = np.concatenate(found)
-        scores = np.bincount(positions, weights=np.repeat(weights, [len(f) for f in found]),
-                             minlength=total)
-        hit = np.unique(positions)
-        if len(hit) > limit:
-            hit = hit[np.argpartition(-scores[hit], limit - 1)[:limit]]
-        ranked = hit[np.argsort(-scores[hit], kind="stable")]
-        floor = scores[ranked[0]] * RELATIVE_FLOOR
-        return [int(position) for position in ranked if scores[position] >= floor]
+        return _best(found, weights, limit)
+
+
+def _entity_keys(entry: IndexedEntity) -> set[str]:
+    """Every index key of an entity: its names' keys and its identifiers."""
+    return {"i" + ident for ident in entry.identifiers}.union(*entry.keys)
+
+
+def _best(found: list[np.ndarray], weights: list[float], limit: int) -> list[int]:
+    """The ``limit`` positions with the highest summed key weights, best first, without
+    those far below the best.
+
+    >>> _best([np.array([1, 4]), np.array([4, 7])], [1.0, 2.0], 2)
+    [4, 7]
+    """
+    hit, scores = _summed(found, weights)
+    if len(hit) > limit:
+        chosen = np.argpartition(-scores, limit - 1)[:limit]
+        hit, scores = hit[chosen], scores[chosen]
+    order = np.argsort(-scores, kind="stable")
+    floor = scores[order[0]] * RELATIVE_FLOOR
+    return [int(hit[i]) for i in order if scores[i] >= floor]
+
+
+def _summed(found: list[np.ndarray], weights: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct positions (ascending) and the sum of the weights of the postings holding
+    each, added in the order of ``found``.
+
+    >>> hit, scores = _summed([np.array([1, 4]), np.array([4, 7])], [1.0, 2.0])
+    >>> hit.tolist(), scores.tolist()
+    ([1, 4, 7], [1.0, 3.0, 2.0])
+    """
+    positions = np.concatenate(found)
+    each = np.repeat(weights, [len(posting) for posting in found])
+    if len(found) == 1:
+        return positions, each
+    order = np.argsort(positions, kind="stable")  # stable: a position's weights stay in order
+    positions, each = positions[order], each[order]
+    starts = np.empty(len(positions), dtype=bool)
+    starts[0] = True
+    np.not_equal(positions[1:], positions[:-1], out=starts[1:])
+    return positions[starts], np.bincount(np.cumsum(starts) - 1, weights=each)

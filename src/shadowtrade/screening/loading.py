@@ -21,6 +21,7 @@ from pathlib import Path
 
 from shadowtrade.errors import NoDataError
 from shadowtrade.screening.engine import Screener
+from shadowtrade.screening.heap import collector_paused
 from shadowtrade.screening.query import ScreenQuery
 from shadowtrade.sources.lists.catalog import FoundList, find_in_mirror
 from shadowtrade.sources.lists.parsed import ParsedList
@@ -86,7 +87,7 @@ def cached_screener(warehouse: Warehouse, cache_dir: Path,
     path = cache_dir / f"screening-{key[:20]}.pickle"
     if path.is_file():
         try:
-            with open(path, "rb") as handle:
+            with open(path, "rb") as handle, collector_paused():
                 engine = pickle.load(handle)  # noqa: S301 (our own file, see docstring)
             if isinstance(engine, Screener):
                 return engine
