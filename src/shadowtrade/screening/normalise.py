@@ -48,6 +48,24 @@ _J_BEFORE_VOWEL = re.compile(r"j(?=[aeiou]|$)|(?<=[aeiou])j")
 _HARD_C = re.compile(r"c(?![eihC])")  # Concern = Kontsern; ce/ci stay (Centr = Tsentr)
 _IOTATED = re.compile(r"(?<=[aeiou])ie")  # Makeyeva = Makeeva (after y became i)
 _SPLIT = re.compile(r"[^\w]+|_")
+# Belarusian spellings of names Russian spells with e and ov (Piatrouna = Petrovna,
+# Valiantsina = Valentina, Novikau = Novikov, Novikava = Novikova).
+_BELARUSIAN = ((re.compile(r"(?<=[bdfghklmnprstvz])ia(?=[bdfghklmnprstvz])"), "e"),
+               (re.compile(r"(?<=[aeiou])u(?=n[ai]$)"), "v"), (re.compile(r"au$"), "ov"),
+               (re.compile(r"(?<=[bdfghklmnprstvz])ava$"), "ova"))
+
+
+def _belarusian(word: str) -> str:
+    """Belarusian forms of a name in their Russian spelling (see ``_BELARUSIAN``).
+
+    >>> [_belarusian(w) for w in ("piatrouna", "valiantsina", "novikau", "novikava", "maria")]
+    ['petrovna', 'valentsina', 'novikov', 'novikova', 'maria']
+    """
+    if "ia" not in word and "u" not in word[-4:] and not word.endswith("ava"):
+        return word
+    for pattern, replacement in _BELARUSIAN:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 class Token(NamedTuple):
@@ -94,7 +112,7 @@ def _named(raw: str, script: str, variants: tuple[tuple[Token, ...], ...],
 @lru_cache(maxsize=300_000)
 def skeleton(word: str) -> str:
     """A spelling key on which common transliteration variants coincide."""
-    key = word.lower()
+    key = _belarusian(word.lower())
     for old, new in _SKELETON_BEFORE_J:
         if old in key:
             key = key.replace(old, new)
@@ -202,11 +220,23 @@ def _prepare_arabic(text: str) -> PreparedName:
     return _named(text, "arabic", (tuple(tokens),), (), arabic=script_key(text))
 
 
+def _capital_i(word: str) -> str:
+    """A romanised Korean syllable cannot start with l and a consonant: such an 'l' is a
+    capital I misread (the two look alike in sans-serif type: OFAC's 'O, ln-chun').
+
+    >>> _capital_i("lnchun"), _capital_i("lyong")
+    ('inchun', 'lyong')
+    """
+    if len(word) > 1 and word[0] == "l" and word[1] not in "aeiouywl":
+        return "i" + word[1:]
+    return word
+
+
 def _korean_latin(surname_words: list[str], given: str, label: str) -> tuple[tuple[str, str,
                                                                                    str], ...]:
     if len(surname_words) != 1 or not is_common_surname(surname_words[0]):
         return ()
-    given_words = latin_words(given)
+    given_words = [_capital_i(w) for w in latin_words(given)]
     if not given_words or not all(segments_as_korean(w) for w in given_words):
         return ()
     given_key = korean_key("".join(given_words))
