@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from shadowtrade.config import Settings, load_settings
 from shadowtrade.errors import ShadowtradeError
@@ -73,7 +74,9 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except ShadowtradeError as err:
-        err_console.print(f"[bold red]Error:[/] {err}", highlight=False, soft_wrap=True)
+        # escape(): "[spark]" in "pip install shadowtrade[spark]" is text, not rich markup
+        err_console.print(f"[bold red]Error:[/] {escape(str(err))}", highlight=False,
+                          soft_wrap=True)
         raise SystemExit(err.exit_code) from None
     except KeyboardInterrupt:
         err_console.print("Aborted.")

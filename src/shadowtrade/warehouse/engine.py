@@ -21,6 +21,7 @@ shadowtrade.errors.NoDataError: no Parquet dataset at ... write one with 'shadow
 from __future__ import annotations
 
 import os
+import re
 import socket
 import sys
 from collections.abc import Iterator
@@ -44,6 +45,10 @@ FLOWS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("hs_code", "string"), ("value", "double"), ("currency", "string"), ("quantity", "double"),
     ("unit", "string"), ("load_id", "int"),
 )
+#: The JVM's log level. A failed job is reported by shadowtrade in one line (see
+#: :func:`spark_job_errors`), so Spark's own log stays quiet unless asked for:
+#: ``SHADOWTRADE_SPARK_LOG_LEVEL=WARN`` shows it again.
+SPARK_LOG_LEVEL = os.environ.get("SHADOWTRADE_SPARK_LOG_LEVEL", "FATAL").upper()
 #: Session settings that keep a run small and close to DuckDB's semantics.
 SPARK_CONF: dict[str, str] = {
     "spark.sql.shuffle.partitions": "4",
@@ -58,7 +63,7 @@ SPARK_CONF: dict[str, str] = {
     # Fail in a minute, not the default two, when a cluster stops answering.
     "spark.network.timeout": "60s",
     "spark.scheduler.maxRegisteredResourcesWaitingTime": "10s",
-    "spark.log.level": "ERROR",
+    "spark.log.level": SPARK_LOG_LEVEL,
     "spark.ui.showConsoleProgress": "false",
 }
 MASTER_TIMEOUT_SECONDS = 3.0
@@ -102,13 +107,61 @@ def running_spark(master: str) -> Iterator[Any]:
         raise MissingExtraError("--engine spark", "spark") from None
     active = SparkSession.getActiveSession()
     if active is not None:
-        yield active
+        with spark_job_errors(master):
+            yield active
         return
     session = spark_session(master)
     try:
-        yield session
+        with spark_job_errors(master):
+            yield session
     finally:
         session.stop()
+
+
+@contextmanager
+def spark_job_errors(master: str) -> Iterator[None]:
+    """Turn a failed Spark job (a Py4J or PySpark error carrying a JVM or worker stack trace)
+    into one :class:`ShadowtradeError` line that says what to do.
+
+    >>> with spark_job_errors("spark://10.0.0.5:7077"):
+    ...     raise RuntimeError("boom")
+    Traceback (most recent call last):
+    ...
+    RuntimeError: boom
+    """
+    try:
+        yield
+    except ShadowtradeError:
+        raise
+    except Exception as err:
+        if not _is_spark_error(err):
+            raise
+        raise ShadowtradeError(spark_failure_message(str(err), master)) from None
+
+
+def _is_spark_error(err: BaseException) -> bool:
+    module = type(err).__module__ or ""
+    return module.startswith(("pyspark", "py4j"))
+
+
+def spark_failure_message(text: str, master: str) -> str:
+    r"""One line for a failed Spark job: a module missing on the executors gets the fix.
+
+    >>> print(spark_failure_message(
+    ...     "PythonException: ... ModuleNotFoundError: No module named 'shadowtrade'\n...",
+    ...     "spark://10.0.0.5:7077"))
+    the Spark job on spark://10.0.0.5:7077 failed: the executors' Python has no module 'shadowtrade'. Install shadowtrade[spark] (the same version as here) on every worker node, or point PYSPARK_PYTHON at a Python that has it, at the same path on every node
+    >>> spark_failure_message("Py4JJavaError: An error occurred\n\tat org.apache", "local[2]")
+    'the Spark job on local[2] failed: Py4JJavaError: An error occurred'
+    """
+    missing = re.search(r"ModuleNotFoundError: No module named '([^']+)'", text)
+    if missing:
+        return (f"the Spark job on {master} failed: the executors' Python has no module "
+                f"{missing.group(1)!r}. Install shadowtrade[spark] (the same version as here) on "
+                "every worker node, or point PYSPARK_PYTHON at a Python that has it, at the same "
+                "path on every node")
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return f"the Spark job on {master} failed: {lines[0] if lines else 'no message'}"
 
 
 def check_dataset(location: str) -> None:
@@ -144,7 +197,8 @@ def check_master(master: str, timeout: float = MASTER_TIMEOUT_SECONDS) -> None:
     Other masters (``local[N]``, ``yarn``, ``k8s://…``) are left to Spark.
     """
     if not master.startswith("spark://"):
-        if not (master.startswith(("local", "yarn", "k8s://", "mesos://"))):
+        local = re.fullmatch(r"local(\[(\d+|\*)(,\d+)?\])?", master)
+        if not (local or master == "yarn" or master.startswith(("k8s://", "mesos://"))):
             raise UsageError(f"invalid Spark master {master!r}: use local[2], "
                              "spark://HOST:7077, yarn or k8s://HOST:PORT")
         return
@@ -174,10 +228,10 @@ def spark_session(master: str, app_name: str = "shadowtrade") -> Any:
     builder = SparkSession.builder.master(master).appName(app_name)
     for key, value in SPARK_CONF.items():
         builder = builder.config(key, value)
-    if master.startswith("local"):
-        # Python workers on this machine run this interpreter (and so find shadowtrade); PySpark
-        # takes it from the environment. On a cluster, install shadowtrade on the executors.
-        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    if "PYSPARK_PYTHON" not in os.environ and runs_on_this_machine(master):
+        # Python workers on this machine run this interpreter (and so find shadowtrade). On a
+        # cluster, install shadowtrade on the executors or set PYSPARK_PYTHON (docs/spark.md).
+        os.environ["PYSPARK_PYTHON"] = sys.executable
         builder = builder.config("spark.pyspark.python", sys.executable)
     try:
         session = builder.getOrCreate()
@@ -185,8 +239,25 @@ def spark_session(master: str, app_name: str = "shadowtrade") -> Any:
         first = _java_message(err)
         raise ShadowtradeError(f"cannot start Spark on {master}: {first}. Is Java 17+ "
                                "installed (java -version) and JAVA_HOME set?") from None
-    session.sparkContext.setLogLevel("ERROR")
+    session.sparkContext.setLogLevel(SPARK_LOG_LEVEL)
     return session
+
+
+def runs_on_this_machine(master: str) -> bool:
+    """True for ``local[N]`` and for a standalone master on this host's loopback address,
+    whose workers can run this very interpreter.
+
+    >>> runs_on_this_machine("local[2]"), runs_on_this_machine("spark://127.0.0.1:7077")
+    (True, True)
+    >>> runs_on_this_machine("spark://10.0.0.5:7077"), runs_on_this_machine("yarn")
+    (False, False)
+    """
+    if master.startswith("local"):
+        return True
+    if not master.startswith("spark://"):
+        return False
+    hosts = [address.rpartition(":")[0] for address in master.removeprefix("spark://").split(",")]
+    return all(host in ("127.0.0.1", "localhost", "::1", "[::1]") for host in hosts)
 
 
 def _java_message(err: BaseException) -> str:
