@@ -54,6 +54,30 @@ omar umar
 osama usama oussama
 khalid khaled
 ali aly
+fedor fyodor feodor fiodar fedir
+semyon semen siamion semion
+stepan stsiapan stepan
+yakov yakau jakov yakiv
+kirill kiryl kyrylo kiril
+artem artyom artsiom arciom artiom
+denis dzianis denys
+arkady arkadiy arkadii arkadz
+vyacheslav viachaslau vyachaslau vjatjeslav viacheslav vjatjaslau
+lyudmila liudmila ludmila liudmyla
+svetlana sviatlana
+galina halina halyna
+irina iryna
+marina maryna
+lidia lidiya lidziya
+iyad eyad
+ismail esmail ismael ismaeel
+mostafa mustafa moustafa mustapha
+qasem ghasem kassem qassem qasim
+jaber jabir
+yasser yasir yaser
+seyed sayed syed sayyid seyyed sayyed sayyad
+mahdi mehdi
+reza riza
 korea korean choson chosun joson dprk dprkn
 """
 

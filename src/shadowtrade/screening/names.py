@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import groupby
 from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
@@ -28,7 +29,7 @@ from shadowtrade.screening import arabic
 from shadowtrade.screening.arabic import arabic_key
 from shadowtrade.screening.name_groups import same_group
 from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
-                                             Token, make_token)
+                                             Token, make_token, name_initials)
 
 EXTRA_QUERY_WEIGHT = 0.8  # an unmatched query word (the query said something the name lacks)
 EXTRA_CANDIDATE_WEIGHT = 0.3  # an unmatched listed word (middle names, patronymics)
@@ -87,6 +88,8 @@ def word_similarity(text_a: str, text_b: str) -> tuple[float, str]:
         return 0.95, "spelling"
     if same_group(a.text, b.text):
         return 0.9, "name group"
+    if len(a.skeleton) >= 4 and vowel_key(a.skeleton) == vowel_key(b.skeleton):
+        return 0.9, "vowels"
     if a.consonants == b.consonants and len(a.consonants) >= 4:
         return 0.85, "consonants"
     if min(len(a.text), len(b.text)) == 1 and a.text[0] == b.text[0]:
@@ -105,6 +108,21 @@ def word_similarity(text_a: str, text_b: str) -> tuple[float, str]:
     if similarity > 0.5 and shorter >= 4:
         return round((similarity - 0.5) * 2 * penalty, 3), f"{distance} edits (partial)"
     return 0.0, ""
+
+
+_VOWEL_FOLD = str.maketrans("eo", "iu")
+
+
+@lru_cache(maxsize=200_000)
+def vowel_key(skeleton: str) -> str:
+    """A skeleton with e = i and o = u, the vowels romanisations of Arabic, Persian and Slavic
+    names swap most (Saleh = Salih, Hossein = Husein, Wol = Wuol), doubled vowels once.
+
+    >>> vowel_key("saleh") == vowel_key("salih"), vowel_key("hasan") == vowel_key("husein")
+    (True, False)
+    """
+    folded = skeleton.translate(_VOWEL_FOLD)
+    return "".join(char for char, _ in groupby(folded))
 
 
 def _abbreviates(short: str, long: str) -> bool:
@@ -204,7 +222,7 @@ def _arabic_compact(query: PreparedName, candidate: PreparedName) -> tuple[float
 def _acronym(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
     """One name is an acronym of the other: 'FTB' = 'Foreign Trade Bank (of the DPRK)'."""
     for short, long in ((query, candidate), (candidate, query)):
-        if short.acronym and short.acronym in long.initials:
+        if short.acronym and len(long.variants[0]) >= 2 and short.acronym in name_initials(long):
             return ACRONYM_SCORE, [f"'{short.acronym}' is the acronym of '{long.raw}': "
                                    f"{ACRONYM_SCORE:.2f}"]
     return 0.0, []

@@ -48,9 +48,13 @@ _J_BEFORE_VOWEL = re.compile(r"j(?=[aeiou]|$)|(?<=[aeiou])j")
 _HARD_C = re.compile(r"c(?![eihC])")  # Concern = Kontsern; ce/ci stay (Centr = Tsentr)
 _IOTATED = re.compile(r"(?<=[aeiou])ie")  # Makeyeva = Makeeva (after y became i)
 _SPLIT = re.compile(r"[^\w]+|_")
+_VOWELS = re.compile(r"[aeiou]")
+_DOUBLED = re.compile(r"(.)\1")
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
 # Belarusian spellings of names Russian spells with e and ov (Piatrouna = Petrovna,
 # Valiantsina = Valentina, Novikau = Novikov, Novikava = Novikova).
-_BELARUSIAN = ((re.compile(r"(?<=[bdfghklmnprstvz])ia(?=[bdfghklmnprstvz])"), "e"),
+_BELARUSIAN = ((re.compile(r"(?<=[bdfghklmnprstvz])i[iy]?a(?=[bdfghklmnprstvz])"), "e"),
                (re.compile(r"(?<=[aeiou])u(?=n[ai]$)"), "v"), (re.compile(r"au$"), "ov"),
                (re.compile(r"(?<=[bdfghklmnprstvz])ava$"), "ova"))
 
@@ -91,7 +95,6 @@ class PreparedName(NamedTuple):
     country: str = ""
     arabic: str = ""
     acronym: str = ""  # the one word of a name that may be an acronym ('FTB')
-    initials: tuple[str, ...] = ()  # what an acronym of a longer name would spell
     patronymic: bool = False
 
 
@@ -99,23 +102,34 @@ def _named(raw: str, script: str, variants: tuple[tuple[Token, ...], ...],
            korean: tuple[tuple[str, str, str], ...], country: str = "",
            arabic: str = "") -> PreparedName:
     """The name with the features comparisons need, computed once (at index time)."""
-    words = [t.text for t in variants[0] if t.weight > QUALIFIER_WEIGHT] if variants else []
-    compact = "".join(make_token(w).skeleton for w in words)
-    acronym = words[0] if len(words) == 1 and 2 <= len(words[0]) <= 6 else ""
-    spelled = (initials(words), initials([w for w in words if w not in MINOR_WORDS])) \
-        if len(words) >= 2 else ()
-    patronymic = any(t.weight == PATRONYMIC_WEIGHT for t in variants[0]) if variants else False
+    tokens = [t for t in variants[0] if t.weight > QUALIFIER_WEIGHT] if variants else []
+    compact = "".join(t.skeleton for t in tokens)
+    acronym = tokens[0].text if len(tokens) == 1 and 2 <= len(tokens[0].text) <= 6 else ""
+    patronymic = bool(variants) and any(t.weight == PATRONYMIC_WEIGHT for t in variants[0])
     return PreparedName(raw, script, variants, korean, compact, country, arabic, acronym,
-                        spelled, patronymic)
+                        patronymic)
+
+
+def name_initials(name: PreparedName) -> tuple[str, str]:
+    """What an acronym of the name would spell: every word's initial, and the initials
+    without 'of', 'the', 'and' (country qualifiers left out).
+
+    >>> name_initials(prepare_name("Foreign Trade Bank of the DPRK"))
+    ('ftb', 'ftb')
+    """
+    words = [t.text for t in name.variants[0] if t.weight > QUALIFIER_WEIGHT] \
+        if name.variants else []
+    return initials(words), initials([w for w in words if w not in MINOR_WORDS])
 
 
 @lru_cache(maxsize=300_000)
 def skeleton(word: str) -> str:
     """A spelling key on which common transliteration variants coincide."""
-    key = _belarusian(word.lower())
+    key = word.lower()
     for old, new in _SKELETON_BEFORE_J:
         if old in key:
             key = key.replace(old, new)
+    key = _belarusian(key)
     if "c" in key:
         key = _HARD_C.sub("k", key)
     if "C" in key:
@@ -140,9 +154,9 @@ def skeleton(word: str) -> str:
 def make_token(word: str) -> Token:
     """A :class:`Token` for one lower-case ASCII word."""
     skel = skeleton(word)
-    consonants = skel[:1] + re.sub(r"[aeiou]", "", skel[1:])
+    consonants = skel[:1] + _VOWELS.sub("", skel[1:])
     weight = 0.3 if word in ORG_FORMS else 0.5 if (word in PARTICLES or len(word) == 1) else 1.0
-    return Token(word, skel, re.sub(r"(.)\1", r"\1", consonants), weight)
+    return Token(word, skel, _DOUBLED.sub(r"\1", consonants), weight)
 
 
 def latin_words(text: str) -> list[str]:
@@ -178,7 +192,7 @@ def prepare_name(raw: str) -> PreparedName:
     country = country or bracketed_country(text)
     variants = [_tokens(words, _bracketed(text), qualified)]
     if "-" in text:  # Dae-Dong = Daedong: the hyphenated parts also as one word
-        joined = latin_words(re.sub(r"(?<=\w)-(?=\w)", "", text))
+        joined = latin_words(_INNER_HYPHEN.sub("", text))
         if joined != words:
             variants.append(_tokens(joined, _bracketed(text), country_qualifier(joined)[0]))
     return _named(raw, script, tuple(variants), korean, country)
@@ -186,7 +200,9 @@ def prepare_name(raw: str) -> PreparedName:
 
 def _bracketed(text: str) -> set[str]:
     """Words in brackets: acronyms and remarks such as '(DCB)' or '[Syria]', weighted down."""
-    return {w for part in re.findall(r"[(\[]([^)\]]*)[)\]]", text) for w in latin_words(part)}
+    if "(" not in text and "[" not in text:
+        return set()
+    return {w for part in _BRACKETED.findall(text) for w in latin_words(part)}
 
 
 def _tokens(words: list[str], minor: set[str], qualified: int = 0) -> tuple[Token, ...]:

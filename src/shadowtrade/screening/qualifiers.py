@@ -30,6 +30,7 @@ _EXTRA_COUNTRIES = {
 PATRONYMIC_ENDINGS = ("ovich", "evich", "avich", "ovitch", "evitch", "ovitj", "evitj", "ovych",
                       "ovna", "evna", "avna", "ievna", "ivna", "ichna")
 _WORD = re.compile(r"[a-z0-9]+")
+_END_BRACKET = re.compile(r"[\[(]([^\])]+)[\])]\s*$")
 MINOR_WORDS = frozenset(("of", "the", "and", "for", "in"))
 
 
@@ -83,7 +84,9 @@ def bracketed_country(text: str) -> str:
     >>> bracketed_country("Military Intelligence Directorate [Syria]")
     'sy'
     """
-    found = re.search(r"[\[(]([^\])]+)[\])]\s*$", text)
+    if not text.rstrip().endswith((")", "]")):
+        return ""
+    found = _END_BRACKET.search(text)
     return country_phrases().get(_words(found.group(1)), "") if found else ""
 
 

@@ -50,13 +50,19 @@ _DIGRAPHS = str.maketrans({"č": "ch", "Č": "Ch", "š": "sh", "Š": "Sh", "ž":
                            "ź": "zh", "Ź": "Zh", "ş": "sh", "Ş": "Sh"})
 
 
+_UK_BE_LETTERS = frozenset("іїєўґІЇЄЎҐ")
+_UK_BE_H = str.maketrans({"г": "h", "Г": "H", "ў": "w", "Ў": "W"})  # ЗУБКОЎ = Zubkow
+
+
 @lru_cache(maxsize=100_000)
 def to_latin(text: str) -> str:
     """Latin letters for any script (ASCII, accents removed; č, š, ž written ch, sh, zh).
 
-    >>> to_latin("Pavlovič"), to_latin("Mašadzev")
-    ('Pavlovich', 'Mashadzev')
+    >>> to_latin("Pavlovič"), to_latin("Mašadzev"), to_latin("Сяргей Яўгенавіч")
+    ('Pavlovich', 'Mashadzev', 'Syarhey Yawhenavich')
     """
+    if _UK_BE_LETTERS.intersection(text):  # Ukrainian or Belarusian: г is h (Сяргей = Siarhei)
+        text = text.translate(_UK_BE_H)
     decomposed = unicodedata.normalize("NFKC", text.translate(_DIGRAPHS))
     return anyascii(decomposed)
 
