@@ -92,10 +92,29 @@ def log_of(value: ir.NumericValue) -> ir.FloatingValue:
     return ibis.cases((value > 0, value.ln()), else_=ibis.null("float64"))
 
 
-def execute_rows(expr: ir.Table) -> list[dict[str, Any]]:
-    """Run an expression and return its rows as dicts of plain Python values."""
-    return [{key: plain(value) for key, value in row.items()}
-            for row in expr.to_pyarrow().to_pylist()]
+def execute_rows(expr: ir.Table, on: ir.Table | None = None) -> list[dict[str, Any]]:
+    """Run an expression and return its rows as dicts of plain Python values.
+
+    ``on``: a table whose engine runs it, for an expression built only on in-memory tables
+    (see :func:`materialise`); without it, the engine of the expression's own tables.
+    """
+    table = on.get_backend().to_pyarrow(expr) if on is not None else expr.to_pyarrow()
+    return [{key: plain(value) for key, value in row.items()} for row in table.to_pylist()]
+
+
+def materialise(expr: ir.Table, flows: ir.Table) -> ir.Table:
+    """Run a *small* intermediate result once, on the engine of ``flows``, as a new table.
+
+    Later steps that read it several times (windows, self-joins, unions) then work on a few
+    thousand rows instead of re-running the plan that scanned the flows. The result is an
+    in-memory table registered on the same engine (DuckDB or Spark), so what follows still
+    runs there.
+
+    >>> small = ibis.memtable({"year": [2021, 2022], "value": [1.0, 2.0]})
+    >>> materialise(small.filter(small.year > 2021), small).to_pyarrow().num_rows
+    1
+    """
+    return ibis.memtable(flows.get_backend().to_pyarrow(expr))
 
 
 def require_rows(rows: list[dict[str, Any]], what: str, hint: str) -> list[dict[str, Any]]:

@@ -27,9 +27,9 @@ import ibis.expr.types as ir
 from shadowtrade.analysis.findings import (
     DetectorResult, Finding, execute_rows, money, ratio, years_text,
 )
-from shadowtrade.analysis.flows import By, FlowQuery, corridor_series, side_condition
+from shadowtrade.analysis.flows import By, FlowQuery, corridor_series, side_codes, side_condition
 from shadowtrade.errors import NoDataError, UsageError
-from shadowtrade.reference.countries import group_members, is_group, resolve_country
+from shadowtrade.reference.countries import WORLD, group_members, is_group, resolve_country
 from shadowtrade.reference.groups import get_group
 from shadowtrade.reference.packaged import atlas_data_dir
 
@@ -103,16 +103,42 @@ def cif_fob_margin(exporter: str, importer: str) -> float:
     return min(MARGIN_CAP, MARGIN_FLOOR + MARGIN_PER_1000_KM * km / 1000)
 
 
-def reported_by(flows: ir.Table, code: str) -> ir.Table:
-    """The rows a country (or a member of a group) reported itself."""
-    return flows.filter(side_condition(flows.reporter, flows.year, code))
+def reported_by(flows: ir.Table, code: str, years: tuple[int, int] | None = None) -> ir.Table:
+    """The rows a country (or a member of a group) reported itself (``years``: see
+    :func:`shadowtrade.analysis.flows.side_condition`)."""
+    return flows.filter(side_condition(flows.reporter, flows.year, code, years))
+
+
+SUM_KEYS = ["source", "year", "month", "freq", "exporter", "importer", "reporter", "aggregate",
+            "hs_revision", "hs_code", "currency", "unit"]
+
+
+def corridor_rows(flows: ir.Table, params: MirrorGapParams) -> ir.Table:
+    """One scan for both sides: the corridor's rows either side reported, summed per kind of row.
+
+    Keeps the columns :func:`shadowtrade.analysis.flows.corridor_series` reads (``value`` and
+    ``quantity`` summed over the rest), so that each side's series runs on this small table.
+    """
+    years = params.years
+    rows = flows.filter(flows.year.between(*years))
+    for side, code in (("exporter", params.exporter), ("importer", params.importer)):
+        if code != WORLD:
+            rows = rows.filter(side_condition(rows[side], rows.year, code, years))
+    exp_codes, imp_codes = side_codes(params.exporter, years), side_codes(params.importer, years)
+    if exp_codes is not None and imp_codes is not None:
+        rows = rows.filter(rows.reporter.isin(sorted({*exp_codes, *imp_codes})))
+    else:
+        rows = rows.filter(side_condition(rows.reporter, rows.year, params.exporter, years)
+                           | side_condition(rows.reporter, rows.year, params.importer, years))
+    return rows.group_by(SUM_KEYS).aggregate(value=rows.value.sum(),
+                                             quantity=rows.quantity.sum())
 
 
 def _side(flows: ir.Table, params: MirrorGapParams, reporter: str, side: str) -> ir.Table:
     by: By = "group" if params.group else "total"
     query = FlowQuery(params.exporter, params.importer, years=params.years, by=by,
                       groups=(params.group,) if params.group else None)
-    series = corridor_series(reported_by(flows, reporter), query)
+    series = corridor_series(reported_by(flows, reporter, params.years), query)
     series = series.group_by(["year", "source", "currency"]).aggregate(value=series.value.sum())
     return series.select("year", "currency", **{f"{side}_source": series.source,
                                                  f"{side}_reported": series.value})
@@ -126,8 +152,9 @@ def mirror_gap_table(flows: ir.Table, params: MirrorGapParams, margin: float) ->
     ``gap_fob``, ``gap_share``, ``increase_exporter``, ``increase_importer``,
     ``unrecorded_share_of_increase`` (raw) and ``unrecorded_share_of_increase_fob``.
     """
-    exported = _side(flows, params, params.exporter, "exporter")
-    imported = _side(flows, params, params.importer, "importer")
+    rows = corridor_rows(flows, params)
+    exported = _side(rows, params, params.exporter, "exporter")
+    imported = _side(rows, params, params.importer, "importer")
     joined = exported.join(imported, ["year", "currency"], how="inner")
     pair = ["exporter_source", "importer_source", "currency"]
     base = joined.year == params.base

@@ -85,11 +85,14 @@ def _prefix(hs_code: ir.StringColumn, codes: tuple[str, ...]) -> ir.BooleanColum
 
 
 def _legs(flows: ir.Table, params: ProcessingParams) -> ir.Table:
-    rows = flows.filter(~flows["aggregate"] & (flows.hs_code != "TOTAL")
-                        & flows.year.between(*params.years))
+    origin, via = params.origin, params.via
+    # Every leg is exported by the origin or by ``via``, in the loop's products: plain filters
+    # the engine applies while it scans (and skips blocks with), before any per-row CASE.
+    rows = flows.filter(flows.year.between(*params.years), flows.exporter.isin([origin, via]),
+                        _prefix(flows.hs_code, params.input_hs + params.output_hs))
+    rows = rows.filter(~rows["aggregate"] & (rows.hs_code != "TOTAL"))
     if params.source:
         rows = rows.filter(rows.source == params.source)
-    origin, via = params.origin, params.via
     inputs, outputs = _prefix(rows.hs_code, params.input_hs), _prefix(rows.hs_code, params.output_hs)
     partners = [origin, "WLD", *country_groups()]
     leg = ibis.cases(

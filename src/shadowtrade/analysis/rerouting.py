@@ -24,9 +24,9 @@ import ibis
 import ibis.expr.types as ir
 
 from shadowtrade.analysis.findings import (
-    DetectorResult, Finding, execute_rows, left_join, log_of, money, ratio,
+    DetectorResult, Finding, execute_rows, left_join, log_of, materialise, money, ratio,
 )
-from shadowtrade.analysis.flows import side_condition
+from shadowtrade.analysis.flows import side_codes, side_condition
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.reference.countries import WORLD, country_groups, resolve_country
 from shadowtrade.reference.groups import get_group, groups_members
@@ -75,9 +75,18 @@ class ReroutingParams:
             get_group(self.group)
 
 
-def sanctioner_reported(flows: ir.Table, sanctioner: str) -> ir.Table:
-    """Rows the sanctioner (or a member) reported, plus reconciled sources (BACI, Atlas)."""
-    own = side_condition(flows.reporter, flows.year, sanctioner) | (flows.reporter == sanctioner)
+def sanctioner_reported(flows: ir.Table, sanctioner: str,
+                        years: tuple[int, int] | None = None) -> ir.Table:
+    """Rows the sanctioner (or a member) reported, plus reconciled sources (BACI, Atlas).
+
+    ``years``: the range the rows are limited to, for a simpler condition (see
+    :func:`shadowtrade.analysis.flows.side_condition`).
+    """
+    codes = side_codes(sanctioner, years) if years else None
+    if codes is not None:
+        own = flows.reporter.isin(sorted({*codes, sanctioner}))
+    else:
+        own = side_condition(flows.reporter, flows.year, sanctioner) | (flows.reporter == sanctioner)
     return flows.filter(own | flows.source.isin(list(RECONCILED)))
 
 
@@ -88,71 +97,98 @@ def _prefer(table: ir.Table, flag: ir.BooleanValue, by: list[str]) -> ir.Table:
     return marked.filter(marked._pref == marked._best).drop("_pref", "_best")
 
 
-def exports_by_partner(flows: ir.Table, params: ReroutingParams, importers: list[str],
-                       group: str | None = None) -> ir.Table:
-    """The sanctioner's exports to several partners in ``base`` and ``year``, one pass.
+def partner_sums(flows: ir.Table, params: ReroutingParams) -> ir.Table:
+    """One scan: the sanctioner's exports in ``base`` and ``year`` per partner and kind of row.
 
-    Follows the rules of :func:`shadowtrade.analysis.flows.corridor_series` (group exporters are
-    the sum of members, publisher aggregates left out, ``TOTAL`` and annual rows preferred) for
-    many importers at once, which keeps the query small. Columns: ``source``, ``currency``,
-    ``country``, ``base_value``, ``year_value``, ``growth``.
+    Only rows the sanctioner reported (or a reconciled source) from the sanctioner or one of its
+    members; summed per ``source``, ``currency``, ``importer``, ``year`` and the flags the
+    preferences need: ``member`` (a member's own row, not a publisher aggregate), ``own`` (the
+    sanctioner's aggregate row, e.g. Eurostat's EU27), ``aggregate``, ``total`` (a ``TOTAL``
+    row) and ``annual``. A few rows per partner: every later step works on this.
     """
-    rows = flows.filter(flows.year.isin([params.base, params.year])
-                        & flows.importer.isin(importers) & ~flows["aggregate"])
-    rows = rows.filter(side_condition(rows.exporter, rows.year, params.sanctioner))
-    if params.source:
-        rows = rows.filter(rows.source == params.source)
-    keys = ["source", "importer"]
-    if group:
-        members = ibis.memtable(groups_members([group], REVISIONS).to_pandas())
-        rows = rows.join(members, ["hs_revision", "hs_code"], how="inner")
-        rows = rows.mutate(value=rows.value * rows.weight)
-    else:
-        rows = _prefer(rows, rows.hs_code == "TOTAL", keys)
-    rows = _prefer(rows, rows.freq == "A", keys)
-    at = rows.year == params.base
-    table = rows.group_by(["source", "currency", "importer"]).aggregate(
-        base_value=ibis.cases((at, rows.value), else_=0.0).sum(),
-        year_value=ibis.cases((~at, rows.value), else_=0.0).sum(),
-    ).rename(country="importer")
-    return table.mutate(growth=ratio(table.year_value, table.base_value))
-
-
-def _corridors(flows: ir.Table, params: ReroutingParams, group: str | None) -> ir.Table:
-    return exports_by_partner(flows, params, [params.target, *params.conduits], group)
-
-
-def comparison_growth(flows: ir.Table, params: ReroutingParams) -> ir.Table:
-    """Median growth of the sanctioner's exports to every other partner, per source.
-
-    Partners need at least ``min_base_value`` of exports in the base year; the target and the
-    conduits are left out. The sanctioner's own aggregate rows (Eurostat's EU27 annual file)
-    count where they exist, member rows otherwise; ``TOTAL`` rows where they exist, else the sum
-    of product rows.
-    """
-    groups = [WORLD, *country_groups()]
     rows = flows.filter(flows.year.isin([params.base, params.year]))
     if params.source:
         rows = rows.filter(rows.source == params.source)
-    members = side_condition(rows.exporter, rows.year, params.sanctioner) & ~rows["aggregate"]
-    rows = rows.filter((members | (rows.exporter == params.sanctioner))
-                       & ~rows.importer.isin(groups + [params.target, *params.conduits])
-                       & ~rows.importer.startswith("X_"))
-    keys = ["source", "currency", "importer", "year"]
-    rank = ((rows.freq == "A").cast("int8") * 4 + (rows.hs_code == "TOTAL").cast("int8") * 2
-            + (~rows["aggregate"]).cast("int8"))
-    rows = rows.mutate(_rank=rank)
-    # Sum first, then keep the best-ranked kind of row per partner and year: the window runs on
-    # the small aggregate, not on every flow row (a window as a column, then the filter, is the
-    # form Spark accepts too).
-    sums = rows.group_by([*keys, "_rank"]).aggregate(value=rows.value.sum())
-    sums = sums.mutate(_top=sums._rank.max().over(group_by=keys))
-    totals = sums.filter(sums._rank == sums._top).drop("_top", "_rank")
-    at = totals.year == params.base
-    wide = totals.group_by(["source", "currency", "importer"]).aggregate(
-        base_value=ibis.cases((at, totals.value), else_=0.0).sum(),
-        year_value=ibis.cases((~at, totals.value), else_=0.0).sum(),
+    years = (params.base, params.year)
+    codes = side_codes(params.sanctioner, years)
+    if codes is not None:  # one IN list: the engine applies it while it scans
+        rows = rows.filter(rows.exporter.isin(sorted({*codes, params.sanctioner})))
+    else:
+        rows = rows.filter(side_condition(rows.exporter, rows.year, params.sanctioner)
+                           | (rows.exporter == params.sanctioner))
+    rows = sanctioner_reported(rows, params.sanctioner, years)
+    member = side_condition(rows.exporter, rows.year, params.sanctioner, years) & ~rows["aggregate"]
+    return rows.group_by(
+        "source", "currency", "importer", "year", "aggregate",
+        member=member, own=rows.exporter == params.sanctioner, total=rows.hs_code == "TOTAL",
+        annual=rows.freq == "A",
+    ).aggregate(value=rows.value.sum())
+
+
+def _pivot(rows: ir.Table, params: ReroutingParams, keys: list[str]) -> ir.Table:
+    at = rows.year == params.base
+    return rows.group_by(keys).aggregate(
+        base_value=ibis.cases((at, rows.value), else_=0.0).sum(),
+        year_value=ibis.cases((~at, rows.value), else_=0.0).sum(),
     )
+
+
+def exports_by_partner(sums: ir.Table, params: ReroutingParams, importers: list[str]) -> ir.Table:
+    """The sanctioner's exports to several partners in ``base`` and ``year``, from
+    :func:`partner_sums`.
+
+    Follows the rules of :func:`shadowtrade.analysis.flows.corridor_series`: group exporters are
+    the sum of members, publisher aggregates left out, ``TOTAL`` and annual rows preferred per
+    source and partner. Columns: ``source``, ``currency``, ``country``, ``base_value``,
+    ``year_value``, ``growth``.
+    """
+    rows = sums.filter(sums.member & sums.importer.isin(importers))
+    keys = ["source", "importer"]
+    rows = _prefer(rows, rows.total, keys)
+    rows = _prefer(rows, rows.annual, keys)
+    table = _pivot(rows, params, ["source", "currency", "importer"]).rename(country="importer")
+    return table.mutate(growth=ratio(table.year_value, table.base_value))
+
+
+def group_exports(flows: ir.Table, params: ReroutingParams, group: str) -> ir.Table:
+    """Like :func:`exports_by_partner` for the target and conduits, in one product group only."""
+    importers = [params.target, *params.conduits]
+    rows = flows.filter(flows.year.isin([params.base, params.year]), flows.importer.isin(importers))
+    if params.source:
+        rows = rows.filter(rows.source == params.source)
+    years = (params.base, params.year)
+    rows = rows.filter(side_condition(rows.exporter, rows.year, params.sanctioner, years)
+                       & ~rows["aggregate"])
+    rows = sanctioner_reported(rows, params.sanctioner, years)
+    members = ibis.memtable(groups_members([group], REVISIONS).to_pandas())
+    rows = rows.join(members, ["hs_revision", "hs_code"], how="inner")
+    rows = rows.mutate(value=rows.value * rows.weight)
+    rows = _prefer(rows, rows.freq == "A", ["source", "importer"])
+    table = _pivot(rows, params, ["source", "currency", "importer"]).rename(country="importer")
+    return table.mutate(growth=ratio(table.year_value, table.base_value))
+
+
+def comparison_growth(sums: ir.Table, params: ReroutingParams) -> ir.Table:
+    """Median growth of the sanctioner's exports to every other partner, per source.
+
+    From :func:`partner_sums`. Partners need at least ``min_base_value`` of exports in the
+    base year; the target and the conduits are left out. The sanctioner's own aggregate rows
+    (Eurostat's EU27 annual file) count where they exist, member rows otherwise; ``TOTAL`` rows
+    where they exist, else the sum of product rows.
+    """
+    groups = [WORLD, *country_groups()]
+    rows = sums.filter((sums.member | sums.own)
+                       & ~sums.importer.isin(groups + [params.target, *params.conduits])
+                       & ~sums.importer.startswith("X_"))
+    keys = ["source", "currency", "importer", "year"]
+    rank = (rows.annual.cast("int8") * 4 + rows.total.cast("int8") * 2
+            + (~rows["aggregate"]).cast("int8"))
+    # Sum first, then keep the best-ranked kind of row per partner and year (a window as a
+    # column, then the filter, is the form Spark accepts too).
+    ranked = rows.group_by([*keys, rank.name("_rank")]).aggregate(value=rows.value.sum())
+    ranked = ranked.mutate(_top=ranked._rank.max().over(group_by=keys))
+    totals = ranked.filter(ranked._rank == ranked._top).drop("_top", "_rank")
+    wide = _pivot(totals, params, ["source", "currency", "importer"])
     wide = wide.filter(wide.base_value >= params.min_base_value)
     growth = ratio(wide.year_value, wide.base_value)
     return wide.group_by(["source", "currency"]).aggregate(
@@ -167,25 +203,30 @@ def rerouting_table(flows: ir.Table, params: ReroutingParams) -> ir.Table:
     ``growth_sanctioner_to_target``, ``comparison_growth``, ``comparison_partners``,
     ``did_vs_comparison`` (log points), ``score`` (log of conduit growth over target growth),
     and with a group ``restricted_growth``, ``other_growth``, ``did_restricted_vs_other``.
+    ``sums``: :func:`partner_sums` already run (see :func:`detect_rerouting`).
     """
-    reported = sanctioner_reported(flows, params.sanctioner)
-    table = _corridors(reported, params, None)
+    return _score(partner_sums(flows, params), flows, params)
+
+
+def _score(sums: ir.Table, flows: ir.Table, params: ReroutingParams) -> ir.Table:
+    table = exports_by_partner(sums, params, [params.target, *params.conduits])
     target = table.filter(table.country == params.target).select(
         "source", "currency", target_base_value=table.base_value,
         target_year_value=table.year_value, growth_sanctioner_to_target=table.growth)
     conduits = table.filter(table.country != params.target)
     joined = left_join(conduits, target, ["source", "currency"])
-    joined = left_join(joined, comparison_growth(reported, params), ["source", "currency"])
+    joined = left_join(joined, comparison_growth(sums, params), ["source", "currency"])
     joined = joined.mutate(growth_sanctioner_to_conduit=joined.growth).drop("growth")
     if params.group:
-        joined = _with_goods(joined, reported, params)
+        joined = _with_goods(joined, flows, params, params.group)
     gc, gt = log_of(joined.growth_sanctioner_to_conduit), log_of(joined.growth_sanctioner_to_target)
     joined = joined.mutate(score=gc - gt, did_vs_comparison=gc - log_of(joined.comparison_growth))
     return joined.order_by([joined.source, ibis.desc(joined.score)])
 
 
-def _with_goods(joined: ir.Table, flows: ir.Table, params: ReroutingParams) -> ir.Table:
-    goods = _corridors(flows, params, params.group).select(
+def _with_goods(joined: ir.Table, flows: ir.Table, params: ReroutingParams,
+                group: str) -> ir.Table:
+    goods = group_exports(flows, params, group).select(
         "source", "currency", "country", restricted_base_value="base_value",
         restricted_year_value="year_value", restricted_growth="growth")
     joined = left_join(joined, goods, ["source", "currency", "country"])
@@ -201,7 +242,10 @@ def detect_rerouting(flows: ir.Table, params: ReroutingParams) -> DetectorResult
 
     >>> # detect_rerouting(flows, ReroutingParams("RUS", "EU27", ("KGZ",), 2021, 2023))
     """
-    rows = execute_rows(rerouting_table(flows, params))
+    # the partner sums (the one scan of the flows) are a few rows per partner: run them once;
+    # the corridors and the comparison with every other partner both read them
+    sums = materialise(partner_sums(flows, params), flows)
+    rows = execute_rows(_score(sums, flows, params), on=flows)
     rows = _main_source(_check(rows, params), params)
     findings = sorted(_findings(rows, params), key=lambda f: -f.score)
     parameters = {"target": params.target, "sanctioner": params.sanctioner,

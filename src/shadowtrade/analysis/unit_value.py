@@ -24,7 +24,7 @@ import ibis
 import ibis.expr.types as ir
 
 from shadowtrade.analysis.findings import (
-    DetectorResult, Finding, execute_rows, left_join, log_of, ratio, years_text,
+    DetectorResult, Finding, execute_rows, left_join, log_of, materialise, ratio, years_text,
 )
 from shadowtrade.analysis.flows import side_condition
 from shadowtrade.errors import NoDataError, UsageError
@@ -88,19 +88,18 @@ class UnitValueParams:
 
 def _products(flows: ir.Table, params: UnitValueParams) -> ir.Table:
     """Detail rows of the chosen products (weighted into a group) with the breakdown key."""
-    rows = flows.filter(~flows["aggregate"] & (flows.hs_code != "TOTAL")
-                        & flows.year.between(*params.years))
+    rows = flows.filter(flows.year.between(*params.years))
     if params.source:
         rows = rows.filter(rows.source == params.source)
+    rows = rows.filter(~rows["aggregate"] & (rows.hs_code != "TOTAL"))
     if params.group:
-        frame = groups_members([params.group], REVISIONS).to_pandas()
-        # a plain IN filter first lets the engine skip most rows before the join
-        rows = rows.filter(rows.hs_code.isin(sorted(set(frame.hs_code))))
-        rows = rows.join(ibis.memtable(frame), ["hs_revision", "hs_code"], how="inner")
+        # a hash join with the group's few hundred codes: cheaper to compile and to run than
+        # the same codes as an IN list
+        members = ibis.memtable(groups_members([params.group], REVISIONS).to_pandas())
+        rows = rows.join(members, ["hs_revision", "hs_code"], how="inner")
         rows = rows.mutate(value=rows.value * rows.weight, quantity=rows.quantity * rows.weight)
     else:
-        inside = ibis.or_(*[rows.hs_code.startswith(p) for p in params.prefixes])
-        rows = rows.filter(inside)
+        rows = rows.filter(ibis.or_(*[rows.hs_code.startswith(p) for p in params.prefixes]))
     key = ibis.literal(params.label) if params.by == "group" else rows.hs_code.substr(
         0, 4 if params.by == "hs4" else 6)
     return rows.mutate(key=key)
@@ -132,14 +131,11 @@ def _sums(pairs: ir.Table, keys: list[str]) -> ir.Table:
     return table.filter(table._annual == table._best).drop("_annual", "_best", "freq")
 
 
-def unit_value_table(flows: ir.Table, params: UnitValueParams) -> ir.Table:
-    """Per source, product and year: value, quantity, unit value and its changes.
+def unit_value_sums(flows: ir.Table, params: UnitValueParams) -> ir.Table:
+    """Per source, product and year: the corridor's sums and the world reference, one scan.
 
-    Columns: ``source``, ``currency``, ``key``, ``year``, ``value``, ``quantity`` (kg),
-    ``unit_value`` (per kg), ``coverage``, ``previous_year``, ``change_vs_previous``,
-    ``change_vs_median`` and ``robust_z`` (against the product's own years),
-    ``world_unit_value``, ``world_change_vs_previous``, ``relative_change`` (own change over
-    the world's), ``change_vs_world`` (unit value over the world's), ``world_corridors``.
+    The columns of :func:`unit_value_table` before the history (``previous_year`` and the
+    changes); a few rows per product, small enough to materialise.
     """
     keys = ["source", "currency", "key", "year"]
     pairs = _pairs(_products(flows, params), keys)
@@ -149,14 +145,26 @@ def unit_value_table(flows: ir.Table, params: UnitValueParams) -> ir.Table:
     everyone = _sums(pairs, keys).rename(all_value="value_with_quantity", all_quantity="quantity",
                                         all_corridors="corridors").drop("value", "flows")
     table = left_join(corridor, everyone, keys)
-    table = table.mutate(
+    return table.mutate(
         unit_value=ratio(table.value_with_quantity, table.quantity),
         coverage=ratio(table.value_with_quantity, table.value),
         world_unit_value=ratio(table.all_value - table.value_with_quantity,
                                table.all_quantity - table.quantity),
         world_corridors=table.all_corridors - table.corridors,
     ).drop("all_value", "all_quantity", "all_corridors", "corridors")
-    return _with_history(table)
+
+
+def unit_value_table(flows: ir.Table, params: UnitValueParams) -> ir.Table:
+    """Per source, product and year: value, quantity, unit value and its changes.
+
+    Columns: ``source``, ``currency``, ``key``, ``year``, ``value``, ``quantity`` (kg),
+    ``unit_value`` (per kg), ``coverage``, ``previous_year``, ``change_vs_previous``,
+    ``change_vs_median`` and ``robust_z`` (against the product's own years),
+    ``world_unit_value``, ``world_change_vs_previous``, ``relative_change`` (own change over
+    the world's), ``change_vs_world`` (unit value over the world's), ``world_corridors``.
+    :func:`detect_unit_values` runs the same in two steps (see :func:`materialise`).
+    """
+    return _with_history(unit_value_sums(flows, params))
 
 
 def _with_history(table: ir.Table) -> ir.Table:
@@ -198,7 +206,10 @@ def detect_unit_values(flows: ir.Table, params: UnitValueParams) -> DetectorResu
 
     >>> # detect_unit_values(flows, UnitValueParams("CHN", "RUS", (2019, 2023), "chpl_tier_1"))
     """
-    rows = _check(execute_rows(unit_value_table(flows, params)), params)
+    # the sums (one scan of the flows) are a few rows per product: run them once, then the
+    # history's windows and self-joins on that small table rather than on the whole plan twice
+    sums = materialise(unit_value_sums(flows, params), flows)
+    rows = _check(execute_rows(_with_history(sums), on=flows), params)
     findings = sorted(_findings(rows, params), key=lambda f: -f.score)
     parameters = {"exporter": params.exporter, "importer": params.importer,
                   "years": params.years, "group": params.group, "hs": list(params.prefixes),
