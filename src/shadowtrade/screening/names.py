@@ -28,6 +28,7 @@ from rapidfuzz.distance import Levenshtein
 from shadowtrade.screening import arabic
 from shadowtrade.screening.arabic import arabic_key
 from shadowtrade.screening.name_groups import same_group
+from shadowtrade.screening.qualifiers import is_patronymic, patronymic_stem
 from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
                                              Token, make_token, name_initials)
 
@@ -81,6 +82,8 @@ def word_similarity(text_a: str, text_b: str) -> tuple[float, str]:
     """:func:`token_similarity` on two words' texts, cached (strings hash fast)."""
     if text_a == text_b:
         return 1.0, "="
+    if is_patronymic(text_a) and is_patronymic(text_b):  # -ovich alike: compare the fathers
+        return word_similarity(patronymic_stem(text_a), patronymic_stem(text_b))
     a, b = make_token(text_a), make_token(text_b)
     if a.text == b.text:
         return 1.0, "="

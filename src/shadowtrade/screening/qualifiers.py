@@ -98,3 +98,15 @@ def initials(words: list[str]) -> str:
 def is_patronymic(word: str) -> bool:
     """True for a Slavic patronymic (-ovich, -evna, …) in any common transliteration."""
     return len(word) > 6 and word.endswith(PATRONYMIC_ENDINGS)
+
+
+def patronymic_stem(word: str) -> str:
+    """The father's name in a patronymic (its ending and the linking vowels cut off).
+
+    >>> patronymic_stem("anatolyevich"), patronymic_stem("nikolaevna")
+    ('anatol', 'nikol')
+    """
+    for ending in PATRONYMIC_ENDINGS:
+        if word.endswith(ending):
+            return word[:-len(ending)].rstrip("aeiouy")
+    return word
