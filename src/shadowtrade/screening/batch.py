@@ -10,32 +10,44 @@ with its hits (or none) or the error that stopped it.
 1
 >>> out.getvalue().splitlines()[1].split(",")[:4]
 ['Ri Che-son', '1', 'x-1', 'RI JE-SON']
+>>> out = io.StringIO()
+>>> rows = io.StringIO("name\\nJane Doe\\nRi Che-son\\n")
+>>> screen_csv(engine, rows, out, ScreenOptions(workers=2))
+BatchSummary(rows=2, rows_with_hits=1, errors=0)
+>>> [line.split(",")[:2] for line in out.getvalue().splitlines()[1:]]
+[['Jane Doe', '0'], ['Ri Che-son', '1']]
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import islice
 from typing import IO
 
 from shadowtrade.errors import DataFileError, ShadowtradeError
 from shadowtrade.screening.engine import DEFAULT_THRESHOLD, Screener, check_options, compare
 from shadowtrade.screening.query import ScreenQuery
 
+CHUNK_ROWS = 64  # rows sent to a worker process at a time
+REPEATS_KEPT = 10_000  # screened rows remembered, so a repeated row is screened once
 HIT_COLUMNS = ("hit_count", "top_id", "top_caption", "top_score", "top_datasets", "hits", "error")
 SCORE_COLUMNS = ("score", "match", "error")
 
 
 @dataclass(frozen=True)
 class ScreenOptions:
-    """Options of a batch screening run."""
+    """Options of a batch screening run (``workers``: processes screening rows)."""
 
     name_column: str = "name"
     schema_column: str | None = "schema"
     threshold: float = DEFAULT_THRESHOLD
     limit: int = 5
     datasets: tuple[str, ...] = ()
+    workers: int = 1
 
 
 @dataclass(frozen=True)
@@ -60,33 +72,108 @@ def _reader(source: IO[str], required: tuple[str, ...], label: str) -> csv.DictR
 def screen_csv(engine: Screener, source: IO[str], target: IO[str],
                options: ScreenOptions = ScreenOptions(), label: str = "input",
                on_row: Callable[[], None] | None = None) -> BatchSummary:
-    """Screen the name in each row; write the row with ``hit_count``, ``top_*`` and ``hits``."""
+    """Screen the name in each row; write the row with ``hit_count``, ``top_*`` and ``hits``.
+
+    Rows are written in the input's order, also when ``options.workers`` processes screen them.
+    """
     check_options(options.threshold, options.limit)
     reader = _reader(source, (options.name_column,), label)
     writer = csv.DictWriter(target, list(reader.fieldnames or []) + list(HIT_COLUMNS))
     writer.writeheader()
-    rows = with_hits = errors = 0
-    for row in reader:
-        rows += 1
-        extra = dict.fromkeys(HIT_COLUMNS, "")
-        overflow = _overflow(row)
-        try:
-            schema = row.get(options.schema_column or "") or None
-            query = ScreenQuery.build([row.get(options.name_column) or ""], schema=schema,
-                                      birth_dates=_listed(row.get("birth_date")),
-                                      countries=_listed(row.get("country")))
-            hits = [r for r in engine.screen(query, options.threshold, options.limit,
-                                             list(options.datasets) or None)["results"]
-                    if r["match"]]
-            extra.update(_hit_columns(hits), error=overflow)
-            with_hits += bool(hits)
-        except ShadowtradeError as err:
-            extra.update(hit_count="0", error="; ".join(filter(None, [str(err), overflow])))
-            errors += 1
+    overflows: deque[str] = deque()
+
+    def rows() -> Iterator[dict[str, str | None]]:
+        for row in reader:
+            overflows.append(_overflow(row))
+            yield row
+
+    rows_seen = with_hits = errors = 0
+    for row, extra in screened_rows(engine, rows(), options):
+        overflow = overflows.popleft()
+        rows_seen += 1
+        errors += bool(extra["error"])
+        with_hits += extra["hit_count"] not in ("", "0")
+        extra["error"] = "; ".join(filter(None, [extra["error"], overflow]))
         writer.writerow({**row, **extra})
         if on_row:
             on_row()
-    return BatchSummary(rows, with_hits, errors)
+    return BatchSummary(rows_seen, with_hits, errors)
+
+
+def screen_row(engine: Screener, row: Mapping[str, str | None],
+               options: ScreenOptions) -> dict[str, str]:
+    """The hit columns of one row; a row that cannot be screened gets ``hit_count`` 0 and
+    the reason in ``error``."""
+    extra = dict.fromkeys(HIT_COLUMNS, "")
+    try:
+        query = ScreenQuery.build([row.get(options.name_column) or ""],
+                                  schema=row.get(options.schema_column or "") or None,
+                                  birth_dates=_listed(row.get("birth_date")),
+                                  countries=_listed(row.get("country")))
+        hits = [r for r in engine.screen(query, options.threshold, options.limit,
+                                         list(options.datasets) or None)["results"]
+                if r["match"]]
+        extra.update(_hit_columns(hits))
+    except ShadowtradeError as err:
+        extra.update(hit_count="0", error=str(err))
+    return extra
+
+
+Row = Mapping[str, "str | None"]
+
+
+def screened_rows(engine: Screener, rows: Iterator[Row],
+                  options: ScreenOptions) -> Iterator[tuple[Row, dict[str, str]]]:
+    """Each row with its hit columns, in the input's order; on ``options.workers`` processes
+    when more than one (forked: they share the engine's memory), rows repeated in the input
+    screened once.
+    """
+    if options.workers <= 1:
+        return _screened_here(engine, rows, options)
+    return _screened_in_pool(engine, rows, options)
+
+
+def _row_key(row: Row, options: ScreenOptions) -> tuple[str | None, ...]:
+    return (row.get(options.name_column), row.get(options.schema_column or ""),
+            row.get("birth_date"), row.get("country"))
+
+
+def _screened_here(engine: Screener, rows: Iterator[Row],
+                   options: ScreenOptions) -> Iterator[tuple[Row, dict[str, str]]]:
+    seen: dict[tuple[str | None, ...], dict[str, str]] = {}
+    for row in rows:
+        key = _row_key(row, options)
+        extra = seen.get(key)
+        if extra is None:
+            if len(seen) >= REPEATS_KEPT:
+                seen.clear()
+            extra = seen[key] = screen_row(engine, row, options)
+        yield row, dict(extra)
+
+
+_POOL_ENGINE: list[Screener] = []  # the engine a forked worker process screens with
+
+
+def _screen_chunk(task: tuple[list[Row], ScreenOptions]) -> list[dict[str, str]]:
+    rows, options = task
+    return [extra for _, extra in _screened_here(_POOL_ENGINE[0], iter(rows), options)]
+
+
+def _screened_in_pool(engine: Screener, rows: Iterator[Row],
+                      options: ScreenOptions) -> Iterator[tuple[Row, dict[str, str]]]:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from _screened_here(engine, rows, options)  # pickling the engine: not worth it
+        return
+    _POOL_ENGINE[:] = [engine]
+    try:
+        with multiprocessing.get_context("fork").Pool(options.workers) as pool:
+            while window := [chunk for chunk in (list(islice(rows, CHUNK_ROWS)) for _ in
+                                                 range(options.workers * 8)) if chunk]:
+                done = pool.map(_screen_chunk, [(chunk, options) for chunk in window])
+                for chunk, extras in zip(window, done):
+                    yield from zip(chunk, extras)
+    finally:
+        _POOL_ENGINE.clear()
 
 
 def _overflow(row: dict) -> str:

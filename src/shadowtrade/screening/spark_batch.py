@@ -18,26 +18,24 @@ added to every input column. Every input row is kept.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 
-from shadowtrade.errors import DataFileError, MissingExtraError, ShadowtradeError
-from shadowtrade.screening.batch import (
-    HIT_COLUMNS,
-    BatchSummary,
-    ScreenOptions,
-    _hit_columns,
-    _listed,
-)
+from shadowtrade.errors import DataFileError, MissingExtraError
+from shadowtrade.screening.batch import HIT_COLUMNS, BatchSummary, ScreenOptions, screened_rows
 from shadowtrade.screening.engine import Screener, check_options
-from shadowtrade.screening.query import ScreenQuery
 
 
 def screen_frame(engine: Screener, frame: pd.DataFrame,
                  options: ScreenOptions = ScreenOptions()) -> pd.DataFrame:
     """Screen the name in each row of ``frame``; the rows with the hit columns added."""
-    extras = [_screen_row(engine, row, options) for row in frame.to_dict(orient="records")]
+    columns = [options.name_column, options.schema_column or "", "birth_date", "country"]
+    rows = [{c: _text(row.get(c)) for c in columns}
+            for row in frame.to_dict(orient="records")]
+    here = replace(options, workers=1)  # Spark spreads the partitions over the cores
+    extras = [extra for _, extra in screened_rows(engine, iter(rows), here)]
     added = pd.DataFrame(extras, columns=list(HIT_COLUMNS), index=frame.index, dtype=object)
     return pd.concat([frame, added], axis=1)
 
@@ -46,23 +44,6 @@ def _text(value: Any) -> str | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
     return str(value)
-
-
-def _screen_row(engine: Screener, row: dict[str, Any], options: ScreenOptions) -> dict[str, str]:
-    """One row, exactly as :func:`.batch.screen_csv` screens it."""
-    extra = dict.fromkeys(HIT_COLUMNS, "")
-    try:
-        schema = _text(row.get(options.schema_column or "")) or None
-        query = ScreenQuery.build([_text(row.get(options.name_column)) or ""], schema=schema,
-                                  birth_dates=_listed(_text(row.get("birth_date"))),
-                                  countries=_listed(_text(row.get("country"))))
-        hits = [r for r in engine.screen(query, options.threshold, options.limit,
-                                         list(options.datasets) or None)["results"]
-                if r["match"]]
-        extra.update(_hit_columns(hits))
-    except ShadowtradeError as err:
-        extra.update(hit_count="0", error=str(err))
-    return extra
 
 
 def screen_parquet(session: Any, engine: Screener, source: str, target: str,
