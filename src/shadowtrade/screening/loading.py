@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from shadowtrade.errors import NoDataError
@@ -77,31 +79,64 @@ def build_screener(warehouse: Warehouse, datasets: list[str] | None = None) -> S
 def cached_screener(warehouse: Warehouse, cache_dir: Path,
                     datasets: list[str] | None = None) -> Screener:
     """Like :func:`build_screener`, but keeps the built engine in ``cache_dir`` (keyed by the
-    loaded list versions) so the next command starts in a fraction of the build time.
+    loaded list versions and the screening code) so the next command starts in a fraction of
+    the build time.
 
     The cache is written by this program into the user's own data folder and read back only
     when its key matches the loaded versions; a broken cache file is rebuilt.
     """
     versions = [(s.dataset, s.sha256, s.load_id) for s in list_status(warehouse)]
-    key = hashlib.sha256(json.dumps([versions, sorted(datasets or [])]).encode()).hexdigest()
+    key = hashlib.sha256(json.dumps([versions, sorted(datasets or []), code_fingerprint()])
+                         .encode()).hexdigest()
     path = cache_dir / f"screening-{key[:20]}.pickle"
-    if path.is_file():
-        try:
-            with open(path, "rb") as handle, collector_paused():
-                engine = pickle.load(handle)  # noqa: S301 (our own file, see docstring)
-            if isinstance(engine, Screener):
-                return engine
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass
+    engine = read_cached(path)
+    if engine is not None:
+        return engine
     engine = build_screener(warehouse, datasets)
     cache_dir.mkdir(parents=True, exist_ok=True)
     for old in cache_dir.glob("screening-*.pickle"):
         old.unlink(missing_ok=True)
-    partial = path.with_suffix(".part")
-    with open(partial, "wb") as handle:
+    write_cached(engine, path)
+    return engine
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the screening code: a cached engine prepared its names with the code that
+    made it, so other code (an upgrade, a new spelling rule) must not read it.
+
+    >>> len(code_fingerprint())
+    16
+    """
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode() + source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def read_cached(path: Path) -> Screener | None:
+    """The engine pickled at ``path``, or None when there is none or it cannot be read.
+
+    Unpickling millions of small objects with the garbage collector on takes 3 times as long
+    (see heap.py).
+    """
+    if not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as handle, collector_paused():
+            engine = pickle.load(handle)  # noqa: S301 (our own file, see cached_screener)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            TypeError, ValueError):
+        return None
+    return engine if isinstance(engine, Screener) else None
+
+
+def write_cached(engine: Screener, path: Path) -> None:
+    """Pickle ``engine`` to ``path`` (written aside, then renamed: never half a file)."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.part")
+    with open(partial, "wb") as handle, collector_paused(freeze=False):
         pickle.dump(engine, handle, protocol=pickle.HIGHEST_PROTOCOL)
     partial.replace(path)
-    return engine
 
 
 def export_ftm(warehouse: Warehouse, datasets: list[str] | None = None) -> Iterator[str]:
