@@ -8,8 +8,9 @@ Each measurement runs in a fresh process (so peak memory is that task's alone, a
 are cold: open the warehouse, run the query, close) and reports wall seconds, CPU seconds and
 peak RSS. Tasks, on the same synthetic BACI CSVs:
 
-* ``load_ours``: ``load_file`` per year (what ``shadowtrade data load`` does: read, validate,
-  quarantine, insert into DuckDB in one transaction).
+* ``load_ours``: ``load_file`` per year, what ``shadowtrade data load`` does: DuckDB's CSV
+  reader, codes checked and mapped by joins against the release's code lists, bad lines set
+  aside for quarantine, the rows written as one Parquet file per load, in one transaction.
 * ``load_pandas``: ``pd.read_csv`` with dtypes per year, the same conversion (BACI code to
   ISO3, thousand USD to USD, tonnes to kg) and a store to Parquet, so there is something to
   query afterwards; ``read_seconds`` is the ``read_csv`` part alone.
@@ -31,7 +32,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -42,6 +42,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+from measure import PeakMemory, machine  # noqa: E402  (benchmarks/ is not a package)
+
 DEFAULT_DATA = HERE / "data" / "baci"
 DEFAULT_WORK = HERE / "data" / "work"
 CHINA, RUSSIA = 156, 643
@@ -64,37 +67,16 @@ def task_load_ours(files: list[Path], work: Path) -> dict[str, object]:
     from shadowtrade.warehouse import Warehouse
 
     rows = quarantined = 0
+    per_file = []
     with Warehouse(work / "warehouse.duckdb") as warehouse:
         for path in files:
             result = load_file(warehouse, path)
             rows += result.rows
             quarantined += result.quarantined
-    return {"rows": rows, "quarantined": quarantined}
-
-
-def task_load_bulk(files: list[Path], work: Path) -> dict[str, object]:
-    """Set-up only (``--bulk``): fill the warehouse with DuckDB's own CSV reader, no validation.
-
-    Builds the same ``flows`` rows as ``load_file`` much faster, so the query benchmark can run
-    on 77 M rows when the validated load would take too long on a busy machine. Not a result.
-    """
-    from shadowtrade.warehouse import Warehouse
-
-    codes = next(files[0].parent.glob("country_codes_V*.csv"))
-    names = [str(path) for path in files]
-    with Warehouse(work / "warehouse.duckdb") as warehouse:
-        warehouse.con.execute(f"""
-            INSERT INTO flows
-            SELECT 'baci', 'HS17', 'V202501', 'A', t, NULL, e.country_iso3, m.country_iso3,
-                   'BACI', false, 'HS17', lpad(k, 6, '0'), v * 1000, 'USD', q * 1000, 'kg', 1
-            FROM read_csv($files, header = true, nullstr = 'NA',
-                          columns = {{'t': 'SMALLINT', 'i': 'INTEGER', 'j': 'INTEGER',
-                                     'k': 'VARCHAR', 'v': 'DOUBLE', 'q': 'DOUBLE'}}) b
-            JOIN read_csv($codes, header = true) e ON b.i = e.country_code
-            JOIN read_csv($codes, header = true) m ON b.j = m.country_code
-        """, {"files": names, "codes": str(codes)})
-        rows = warehouse.sql_rows("SELECT count(*) FROM flows")[0][0]
-    return {"rows": rows}
+            per_file.append({"file": path.name, "rows": result.rows,
+                             "seconds": round(result.seconds, 3),
+                             "rows_per_second": round(result.rows_per_second)})
+    return {"rows": rows, "quarantined": quarantined, "per_file": per_file}
 
 
 def task_load_pandas(files: list[Path], work: Path) -> dict[str, object]:
@@ -227,13 +209,18 @@ def run_task(name: str, files: list[Path], work: Path) -> dict[str, object]:
     import shadowtrade.analysis.flows  # noqa: F401
     import shadowtrade.sources.loader  # noqa: F401
 
+    load_before = [round(x, 2) for x in os.getloadavg()]
     cpu_started = time.process_time()
     started = time.perf_counter()
-    details = TASKS[name](files, work)
+    with PeakMemory() as memory:
+        details = TASKS[name](files, work)
     return {
         "task": name, "wall_seconds": round(time.perf_counter() - started, 3),
         "cpu_seconds": round(time.process_time() - cpu_started, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(max(memory.peak_mb,
+                                 resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), 1),
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         **details,
     }
 
@@ -260,27 +247,6 @@ def time_cli(args: argparse.Namespace, by: str) -> float:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     return round(seconds, 3) if done.returncode == 0 else float("nan")
-
-
-def machine() -> dict[str, object]:
-    """Cores, RAM, CPU and load: a shared machine's load changes the figures."""
-    import psutil
-
-    return {
-        "cores": os.cpu_count(), "ram_gb": round(psutil.virtual_memory().total / 2**30, 1),
-        "cpu": platform.processor() or _cpu_model(), "python": platform.python_version(),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
 
 
 def versions() -> dict[str, str]:
@@ -331,17 +297,19 @@ def drive(args: argparse.Namespace) -> dict[str, object]:
         "data": {"files": [f.name for f in files],
                  "csv_bytes": sum(f.stat().st_size for f in files)},
     }
-    setup = "load_bulk" if args.bulk else "load_ours"
-    names = [setup] + [name for name in TASKS if name not in ("load_ours", "load_bulk")]
+    setup = "load_ours"
+    names = [setup] + [name for name in TASKS if name != "load_ours"]
     results = {name: in_subprocess(name, args) for name in names}
     for name, by in (("corridor_ours", "total"), ("hs4_ours", "hs4")):
         results[name]["cli_seconds"] = time_cli(args, by)
     rows = int(results[setup]["rows"])  # type: ignore[arg-type]
     report["setup"] = setup
     report["data"]["rows"] = rows  # type: ignore[index]
-    report["data"]["warehouse_bytes"] = (args.work / "warehouse.duckdb").stat().st_size  # type: ignore[index]
+    report["data"]["warehouse_bytes"] = sum(  # type: ignore[index]
+        f.stat().st_size for f in args.work.rglob("*") if f.is_file() and "pandas" not in f.parts)
     for name in (setup, "load_pandas"):
         results[name]["rows_per_second"] = round(rows / float(results[name]["wall_seconds"]))  # type: ignore[arg-type]
+        results[name]["rows_per_cpu_second"] = round(rows / float(results[name]["cpu_seconds"]))  # type: ignore[arg-type]
     report["tasks"] = results
     report["ratios"] = ratios(results)
     report["agree"] = (results["corridor_ours"]["bn_usd_by_year"]
@@ -371,8 +339,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "results")
     parser.add_argument("--keep", action="store_true", help="keep the warehouse and Parquet")
     parser.add_argument("--bulk", action="store_true",
-                        help="fill the warehouse with DuckDB's CSV reader instead of load_file "
-                             "(query benchmark only; no load figures)")
+                        help="kept for old command lines: the load is always the real load_file")
     parser.add_argument("--task", choices=sorted(TASKS), help=argparse.SUPPRESS)
     args = parser.parse_args()
     args.years = parse_years(args.years_text)

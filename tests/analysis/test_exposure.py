@@ -17,7 +17,7 @@ from shadowtrade.analysis.exposure import corridor_exposure, exposure_expr
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.rules.coverage import coverage_table
 from shadowtrade.sources.loader import load_file
-from shadowtrade.warehouse import Warehouse
+from shadowtrade.warehouse import Warehouse, add_flow_rows
 
 BACI = "trade/flows/baci_hs17_chn_rus_2017_2023.parquet"
 
@@ -45,8 +45,7 @@ def small(empty_warehouse: Warehouse) -> Warehouse:
         flow(2023, "TOTAL", 123.0, hs_revision="TOTAL"),  # no code: counted as unjudged
     ]
     table = pa.Table.from_pylist(rows)
-    empty_warehouse.con.register("incoming", table)
-    empty_warehouse.con.execute("INSERT INTO flows SELECT * FROM incoming")
+    add_flow_rows(empty_warehouse, table)
     return empty_warehouse
 
 
@@ -104,7 +103,7 @@ def test_groups_and_same_country_are_usage_errors(small: Warehouse) -> None:
 
 
 def test_several_sources_must_be_chosen(small: Warehouse) -> None:
-    small.con.execute("INSERT INTO flows SELECT * REPLACE ('comtrade' AS source) FROM flows LIMIT 1")
+    add_flow_rows(small, "SELECT * REPLACE ('comtrade' AS source) FROM flows LIMIT 1")
     with pytest.raises(UsageError) as caught:
         corridor_exposure(small.table("flows"), "DEU", "RUS", (2021, 2023))
     assert str(caught.value) == (
@@ -155,8 +154,7 @@ def test_real_baci_china_to_russia(baci: Warehouse) -> None:
 
 def test_re_export_clause_reaches_eu_exporter_to_third_country(empty_warehouse: Warehouse) -> None:
     rows = [flow(2024, "854231", 100.0, importer="KAZ"), flow(2024, "010121", 5.0, importer="FRA")]
-    empty_warehouse.con.register("incoming", pa.Table.from_pylist(rows))
-    empty_warehouse.con.execute("INSERT INTO flows SELECT * FROM incoming")
+    add_flow_rows(empty_warehouse, pa.Table.from_pylist(rows))
     report = corridor_exposure(empty_warehouse.table("flows"), "DEU", "KAZ", (2024, 2024))
     assert [(e["authority"], e["direction"], e["status"], e["rule_ids"]) for e in report["exposure"]] == [
         ("EU", "via_third_country", "restricted", ["EU-RU-CHPL-NO-RUSSIA"])
@@ -173,8 +171,7 @@ def test_hs92_rows_to_dprk_are_judged_through_the_concordance(empty_warehouse: W
         flow(2019, "271000", 400.0, exporter="BLR", importer="PRK", hs_revision="HS92", dataset="HS92"),
         flow(2016, "870190", 50.0, exporter="BLR", importer="PRK", hs_revision="HS92", dataset="HS92"),
     ]
-    empty_warehouse.con.register("incoming", pa.Table.from_pylist(rows))
-    empty_warehouse.con.execute("INSERT INTO flows SELECT * FROM incoming")
+    add_flow_rows(empty_warehouse, pa.Table.from_pylist(rows))
     report = corridor_exposure(empty_warehouse.table("flows"), "BLR", "PRK", (2016, 2019))
     un_2019 = entries(report, 2019, "UN")
     assert un_2019["prohibited"] == pytest.approx(1_000.0)  # 2397 OP7, chapter 87

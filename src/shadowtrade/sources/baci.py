@@ -10,8 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
+import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,7 +25,9 @@ import pyarrow.compute as pc
 from shadowtrade.errors import DataFileError
 from shadowtrade.reference.hs import known_codes
 from shadowtrade.sources.flowfile import Batch, FlowFile, assemble, release_from_name
-from shadowtrade.sources.tabular import RowChecks, map_codes, read_batches, to_float, to_int
+from shadowtrade.sources.tabular import (
+    RowChecks, check_columns, map_codes, open_text, read_batches, sniff_header, to_float, to_int)
+from shadowtrade.warehouse import BaciScan, FlowPart
 
 COLUMNS = ("t", "i", "j", "k", "v", "q")
 
@@ -86,10 +93,68 @@ def read_baci(path: Path, release: str | None = None) -> FlowFile:
     revision = hs_revision_from_name(path)
     codes, codes_release = read_country_codes(find_country_codes(path))
     chosen = release or release_from_name(path, codes_release or "unknown")
-    members = [None]
+    members: list[str | None] = [None]
     if path.suffix == ".zip":
-        members = _zip_members(path)
-    return FlowFile(path, "baci", chosen, _batches(path, members, revision, codes, chosen))
+        members = list(_zip_members(path))
+    parts = [FlowPart(partial(_batches, path, [member], revision, codes, chosen),
+                      partial(_scan, path, member, revision, codes, chosen))
+             for member in members]
+    return FlowFile(path, "baci", chosen, _batches(path, members, revision, codes, chosen), parts)
+
+
+def constants(revision: str, release: str) -> dict[str, object]:
+    """The columns every BACI row of one file shares.
+
+    >>> constants("HS17", "V202501")["currency"]
+    'USD'
+    """
+    return {"source": "baci", "dataset": revision, "release": release, "freq": "A",
+            "month": None, "reporter": "BACI", "aggregate": False, "hs_revision": revision,
+            "currency": "USD", "unit": "kg"}
+
+
+def product_spellings(revision: str) -> dict[str, str]:
+    """Each accepted HS code as BACI may write it (``010121``, or ``10121`` without the zero).
+
+    >>> product_spellings("HS17")["10121"]
+    '010121'
+    """
+    spellings = {}
+    for code in accepted_hs_codes(revision):
+        for start in range(len(code) - len(code.lstrip("0")) + 1):
+            spellings[code[start:]] = code
+    return spellings
+
+
+@contextmanager
+def _scan(path: Path, member: str | None, revision: str, codes: dict[str, str], release: str
+          ) -> Iterator[BaciScan]:
+    """The fast path's view of one file or zip member (a member is extracted while it runs)."""
+    fixed = {"countries": codes, "products": product_spellings(revision),
+             "constants": constants(revision, release)}
+    if path.suffix == ".parquet":
+        yield BaciScan(path, **fixed)  # type: ignore[arg-type]
+        return
+    header, delimiter = sniff_header(path, member)
+    check_columns(path, header, COLUMNS, "BACI")
+    if member is None and path.suffix != ".gz":
+        yield BaciScan(path, header=tuple(header), delimiter=delimiter, **fixed)  # type: ignore[arg-type]
+        return
+    # DuckDB reads a truncated gzip without a word, and no zip: decompress here, where a cut
+    # stream raises, into a plain file DuckDB then reads on every core.
+    with tempfile.TemporaryDirectory(prefix="shadowtrade-baci-") as folder:
+        plain = Path(folder) / Path(member or path.stem).name
+        _decompress(path, member, plain)
+        yield BaciScan(plain, header=tuple(header), delimiter=delimiter, **fixed)  # type: ignore[arg-type]
+
+
+def _decompress(path: Path, member: str | None, target: Path) -> None:
+    try:
+        with open_text(path, member) as source, open(target, "wb") as out:
+            shutil.copyfileobj(source, out, 1 << 24)
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as err:
+        raise DataFileError(f"the file is truncated or corrupt ({err}); download it again",
+                            path=str(path)) from err
 
 
 def _zip_members(path: Path) -> list[str | None]:

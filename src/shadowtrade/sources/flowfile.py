@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+
+from shadowtrade.warehouse import FlowPart
 
 from shadowtrade.model.flows import FLOW_SCHEMA
 from shadowtrade.sources.tabular import RowChecks, constant
@@ -17,12 +19,17 @@ Batch = tuple[pa.Table, pa.Table]
 
 @dataclass
 class FlowFile:
-    """A trade file opened by a reader; iterating ``batches`` reads and validates it."""
+    """A trade file opened by a reader; iterating ``batches`` reads and validates it.
+
+    ``parts``, when a reader gives them, are what the warehouse loads instead: per part, a fast
+    scan and the row-by-row reader behind it (BACI).
+    """
 
     path: Path
     source: str
     release: str
     batches: Iterator[Batch]
+    parts: list[FlowPart] = field(default_factory=list)
 
 
 def release_from_name(path: Path, default: str) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from shadowtrade.sources.catalog import discover, open_flow_file
-from shadowtrade.warehouse import LoadResult, Warehouse, load_flow_batches
+from shadowtrade.warehouse import LoadResult, Warehouse, load_flow_batches, load_flow_parts
 
 Progress = Callable[[int], None]
 
@@ -32,6 +32,9 @@ def load_file(
     True
     """
     flow_file = open_flow_file(path, fmt, release)
+    if flow_file.parts:
+        return load_flow_parts(warehouse, flow_file.path, flow_file.source, flow_file.release,
+                               flow_file.parts, on_rows)
     return load_flow_batches(
         warehouse, flow_file.path, flow_file.source, flow_file.release, flow_file.batches, on_rows
     )

@@ -21,7 +21,8 @@ from shadowtrade.warehouse.schema import ALL_DDL
 
 
 class Warehouse:
-    """A DuckDB file holding flows, list entities, provenance and quarantine."""
+    """A DuckDB file holding list entities, provenance and quarantine, and the Parquet files of
+    the flows beside it (``<name>.flows/``), read through the ``flows`` view."""
 
     def __init__(
         self,
@@ -51,6 +52,17 @@ class Warehouse:
             for ddl in ALL_DDL:
                 self.con.execute(ddl)
         self._ibis: Any = None
+        self._prepare_flows()
+
+    def _prepare_flows(self) -> None:
+        """Build the ``flows`` view over the flow files (after moving an old ``flows`` table to
+        files, and deleting files a crashed load left, when opened for writing)."""
+        from shadowtrade.warehouse import flowstore, ingest  # they build on this class
+
+        if not self.read_only:
+            ingest.migrate_flows_table(self)
+            flowstore.remove_orphans(self)
+        flowstore.create_flows_view(self)
 
     # -- context management -------------------------------------------------------------
     def __enter__(self) -> Warehouse:

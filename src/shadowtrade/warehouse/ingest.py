@@ -2,7 +2,11 @@
 
 A file already loaded (same SHA-256) is skipped. A load replaces what the warehouse held for the
 same source and dataset: everything of an older release, and, within the same release, the
-years the new file covers. A failed load leaves the warehouse exactly as it was.
+years the new file covers. A failed load leaves the warehouse exactly as it was: its Parquet
+files are deleted and ``flow_files`` (which alone makes a file visible) is rolled back.
+
+Rows are stored as Parquet, one file per load and part (see ``flowstore.py``): BACI-shaped files
+through DuckDB's reader (``bulk.py``), every other reader's Arrow batches through pyarrow.
 """
 
 from __future__ import annotations
@@ -11,16 +15,25 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from shadowtrade.model.flows import FLOW_COLUMNS, FLOW_SCHEMA
+from shadowtrade.warehouse import flowstore
+from shadowtrade.warehouse.bulk import BaciScan, scan_to_parquet
 from shadowtrade.warehouse.core import Warehouse
+from shadowtrade.warehouse.flowstore import StoredFile, sql_literal
 
 Batch = tuple[pa.Table, pa.Table]  # (valid flow rows, quarantined rows: line, raw, reason)
+#: Columns that may be kept out of the rows as one value per file; the rest are always stored.
+CONSTANT_CANDIDATES = ("source", "dataset", "release", "freq", "year", "month", "reporter",
+                       "aggregate", "hs_revision", "currency", "unit")
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,43 @@ class LoadResult:
     def rows_per_second(self) -> float:
         """Throughput of the load."""
         return self.rows / self.seconds if self.seconds else 0.0
+
+
+@dataclass(frozen=True)
+class FlowPart:
+    """One part of a file (a zip member, or the whole file).
+
+    ``batches`` is the row-by-row reader. ``scan``, when the part is BACI-shaped, opens it for
+    the fast path (a context: a zip member is extracted for the scan's duration); the row-by-row
+    reader still runs when the scan finds a bad line or cannot read the file, and then names
+    each bad row's line and reason, or the error.
+    """
+
+    batches: Callable[[], Iterable[Batch]]
+    scan: Callable[[], AbstractContextManager[BaciScan]] | None = None
+
+
+@dataclass
+class _Load:
+    """The state of one load in progress: what to undo on failure, delete after commit."""
+
+    warehouse: Warehouse
+    load_id: int
+    file: str
+    source: str
+    release: str
+    rows: int = 0
+    quarantined: int = 0
+    stored: list[StoredFile] = field(default_factory=list)
+    created: list[Path] = field(default_factory=list)
+    obsolete: list[Path] = field(default_factory=list)
+
+    def new_path(self, stem: str) -> Path:
+        folder = flowstore.store_folder(self.warehouse)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{stem}.parquet"
+        self.created.append(path)
+        return path
 
 
 def file_sha256(path: Path, chunk: int = 1 << 20) -> str:
@@ -65,70 +115,215 @@ def load_flow_batches(
     batches: Iterable[Batch],
     on_rows: Callable[[int], None] | None = None,
 ) -> LoadResult:
-    """Insert a reader's batches as one transaction and record the load.
+    """Store a reader's batches as one load and record it.
 
-    ``batches`` may raise part-way (a truncated file): the transaction is rolled back.
+    ``batches`` may raise part-way (a truncated file): nothing of the load remains.
     """
+    return load_flow_parts(warehouse, path, source, release, [FlowPart(lambda: batches)], on_rows)
+
+
+def load_flow_parts(
+    warehouse: Warehouse,
+    path: Path,
+    source: str,
+    release: str,
+    parts: list[FlowPart],
+    on_rows: Callable[[int], None] | None = None,
+) -> LoadResult:
+    """Load a file's parts as one transaction (skipped when the same file was loaded before)."""
     started = time.perf_counter()
     sha = file_sha256(path)
     if already_loaded(warehouse, sha):
         return LoadResult(str(path), source, release, 0, 0, 0, 0.0, skipped=True)
+    load = _Load(warehouse, _next_load_id(warehouse), str(path), source, release)
     con = warehouse.con
-    load_id = con.execute("SELECT nextval('load_ids')").fetchone()[0]  # type: ignore[index]
-    rows = quarantined = 0
-    con.begin()
     try:
-        for valid, bad in batches:
-            if valid.num_rows:
-                _insert_flows(warehouse, valid.select(list(FLOW_COLUMNS)).cast(FLOW_SCHEMA), load_id)
-                rows += valid.num_rows
-            if bad.num_rows:
-                _insert_quarantine(warehouse, bad, load_id, str(path))
-                quarantined += bad.num_rows
-            if on_rows:
-                on_rows(valid.num_rows + bad.num_rows)
-        replaced = _replace_previous(warehouse, load_id, release)
+        # DuckDB's scans run before the transaction: a scan that fails (a truncated gzip) must
+        # not abort it, as the row-by-row reader then runs to name the problem.
+        scanned = [_scan(load, part, number) for number, part in enumerate(parts)]
+        con.begin()
+    except BaseException:
+        _delete(load.created)
+        raise
+    try:
+        for number, (part, found) in enumerate(zip(parts, scanned, strict=True)):
+            _load_part(load, part, found, number, on_rows)
+        replaced = _supersede(load)
         seconds = time.perf_counter() - started
         con.execute(
             "INSERT INTO load_log VALUES (?, 'flows', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [load_id, str(path), sha, source, release, rows, quarantined, replaced, seconds,
-             dt.datetime.now()],
-        )
+            [load.load_id, str(path), sha, source, release, load.rows, load.quarantined,
+             replaced, seconds, dt.datetime.now()])
+        flowstore.create_flows_view(warehouse)
         con.commit()
     except BaseException:
-        con.rollback()
+        _undo(load)
         raise
-    return LoadResult(str(path), source, release, rows, quarantined, replaced, seconds)
+    _delete(load.obsolete)
+    return LoadResult(str(path), source, release, load.rows, load.quarantined, replaced, seconds)
 
 
-def _insert_flows(warehouse: Warehouse, table: pa.Table, load_id: int) -> None:
-    """Insert a batch; columns with one value throughout (source, release, currency …) go in
-    as parameters rather than as millions of equal strings, which halves the insert's cost."""
-    constants = _constant_columns(table)
-    varying = [name for name in table.column_names if name not in constants]
-    expressions = [f"$c_{name}" if name in constants else f'"{name}"'
-                   for name in table.column_names]
-    params: dict[str, object] = {f"c_{name}": value for name, value in constants.items()}
-    params["load_id"] = load_id
+def add_flow_rows(
+    warehouse: Warehouse,
+    rows: pa.Table | str,
+    *,
+    label: str = "rows",
+    replace: bool = False,
+) -> int:
+    """Add flow rows from an Arrow table or a SQL ``SELECT`` with the ``flows`` columns.
+
+    For callers that build rows themselves (tests, benchmarks, derived data): the rows become one
+    load, recorded in ``load_log`` under ``label``; ``load_id`` in the input, if any, is replaced
+    by the new load's. Nothing older is replaced unless ``replace`` (then the usual rules apply:
+    older releases, and the same release's years, of the same source and dataset).
+    Returns the load id.
+
+    >>> import tempfile, pathlib
+    >>> from shadowtrade.warehouse.core import Warehouse
+    >>> wh = Warehouse(pathlib.Path(tempfile.mkdtemp()) / "w.duckdb")
+    >>> select = ("SELECT 'baci' AS source, 'HS17' AS dataset, 'V1' AS release, 'A' AS freq, "
+    ...           "2021 AS year, NULL AS month, 'CHN' AS exporter, 'RUS' AS importer, "
+    ...           "'BACI' AS reporter, false AS aggregate, 'HS17' AS hs_revision, "
+    ...           "'870323' AS hs_code, 5.0 AS value, 'USD' AS currency, NULL AS quantity, "
+    ...           "NULL AS unit")
+    >>> load_id = add_flow_rows(wh, select)
+    >>> wh.sql_rows("SELECT exporter, value, load_id = ? FROM flows", [load_id])
+    [('CHN', 5.0, True)]
+    """
+    started = time.perf_counter()
+    load_id = _next_load_id(warehouse)
     con = warehouse.con
-    con.register("_incoming_flows", table.select(varying))
+    name = f"_incoming_rows_{load_id}"
+    if isinstance(rows, pa.Table):
+        con.register(name, rows)
+        select = f"SELECT * FROM {name}"
+    else:
+        select = rows
     try:
-        con.execute(f"INSERT INTO flows SELECT {', '.join(expressions)}, $load_id "
-                    "FROM _incoming_flows", params)
+        source, release = _one_value(warehouse, select, "source"), _one_value(warehouse, select, "release")
+        load = _Load(warehouse, load_id, label, source, release)
+        con.begin()
+        try:
+            load.rows += _store_select(load, select, "rows")
+            replaced = _supersede(load) if replace else 0
+            con.execute(
+                "INSERT INTO load_log VALUES (?, 'flows', ?, ?, ?, ?, ?, 0, ?, ?, ?)",
+                [load_id, label, f"rows:{load_id}:{time.time_ns()}", source, release, load.rows,
+                 replaced, time.perf_counter() - started, dt.datetime.now()])
+            flowstore.create_flows_view(warehouse)
+            con.commit()
+        except BaseException:
+            _undo(load)
+            raise
     finally:
-        con.unregister("_incoming_flows")
+        if isinstance(rows, pa.Table):
+            con.unregister(name)
+    _delete(load.obsolete)
+    return load_id
 
 
-def _constant_columns(table: pa.Table) -> dict[str, object]:
-    """Columns whose every value is the same non-null value, with that value."""
-    found: dict[str, object] = {}
-    if table.num_rows == 0:
-        return found
-    for name in table.column_names:
-        column = table[name]
-        if column.null_count == 0 and pc.count_distinct(column).as_py() == 1:
-            found[name] = column[0].as_py()
-    return found
+def _one_value(warehouse: Warehouse, select: str, column: str) -> str:
+    values = warehouse.sql_rows(f'SELECT DISTINCT "{column}" FROM ({select}) ORDER BY 1')
+    return ",".join(str(value) for (value,) in values) or "none"
+
+
+def _next_load_id(warehouse: Warehouse) -> int:
+    return int(warehouse.sql_rows("SELECT nextval('load_ids')")[0][0])
+
+
+Scanned = tuple[Path, int, dict[str, Any]] | None  # a clean scan's file, rows and constants
+
+
+def _scan(load: _Load, part: FlowPart, number: int) -> Scanned:
+    """Run the fast scan of a part; None when there is none, or it found a bad line."""
+    if part.scan is None:
+        return None
+    target = load.new_path(f"load_{load.load_id}_{number}")
+    try:
+        with part.scan() as scan:
+            outcome = scan_to_parquet(load.warehouse, scan, target, f"{load.load_id}_{number}")
+    except duckdb.Error:
+        outcome = None  # unreadable for DuckDB: the row-by-row reader will say why
+    if outcome is None or not outcome.clean:
+        _delete([target])
+        return None
+    return target, outcome.rows, dict(scan.constants)
+
+
+def _load_part(load: _Load, part: FlowPart, scanned: Scanned, number: int,
+               on_rows: Callable[[int], None] | None) -> None:
+    """Store one part: the clean scan's file, else the row-by-row reader's batches."""
+    if scanned is None:
+        _load_batches(load, part.batches(), number, on_rows)
+        return
+    target, rows, constants = scanned
+    if rows:
+        _register(load, target, constants, rows)
+        load.rows += rows
+    else:
+        _delete([target])
+    if on_rows:
+        on_rows(rows)
+
+
+def _load_batches(load: _Load, batches: Iterable[Batch], number: int,
+                  on_rows: Callable[[int], None] | None) -> None:
+    staging = load.new_path(f"staging_{load.load_id}_{number}")
+    writer = pq.ParquetWriter(staging, FLOW_SCHEMA)
+    try:
+        for valid, bad in batches:
+            if valid.num_rows:
+                writer.write_table(valid.select(list(FLOW_COLUMNS)).cast(FLOW_SCHEMA))
+                load.rows += valid.num_rows
+            if bad.num_rows:
+                _insert_quarantine(load.warehouse, bad, load.load_id, load.file)
+                load.quarantined += bad.num_rows
+            if on_rows:
+                on_rows(valid.num_rows + bad.num_rows)
+    finally:
+        writer.close()
+    location = sql_literal(str(staging))
+    _store_select(load, f"SELECT * FROM read_parquet({location})", str(number))
+    _delete([staging])
+
+
+def _store_select(load: _Load, select: str, suffix: str) -> int:
+    """Write the rows of ``select`` (the flow columns) to a new file, constants kept apart;
+    return how many rows it holds."""
+    constants, count = _constants(load.warehouse, select)
+    if count == 0:
+        return 0
+    target = load.new_path(f"load_{load.load_id}_{suffix}")
+    varying = [name for name in flowstore.ROW_COLUMNS if name not in constants]
+    types = dict(flowstore.FLOW_TYPES)
+    columns = ", ".join(f'CAST("{name}" AS {types[name]}) AS "{name}"' for name in varying)
+    load.warehouse.con.execute(f"COPY (SELECT {columns} FROM ({select})) TO "
+                               f"{sql_literal(str(target))} (FORMAT parquet)")
+    _register(load, target, constants, count)
+    return count
+
+
+def _constants(warehouse: Warehouse, select: str) -> tuple[dict[str, Any], int]:
+    """The candidate columns holding one value (or only nulls) on every row, and the row count."""
+    parts = ["count(*)"]
+    for name in CONSTANT_CANDIDATES:
+        parts += [f'count(DISTINCT "{name}")', f'count("{name}")', f'min("{name}")']
+    row = warehouse.sql_rows(f"SELECT {', '.join(parts)} FROM ({select})")[0]
+    total, found = int(row[0]), {}
+    for index, name in enumerate(CONSTANT_CANDIDATES):
+        distinct, present, value = row[1 + 3 * index: 4 + 3 * index]
+        if present == 0 or (distinct == 1 and present == total):
+            found[name] = value
+    return (found, total) if total else ({}, 0)
+
+
+def _register(load: _Load, target: Path, constants: dict[str, Any], rows: int) -> None:
+    constants = {"source": load.source, "release": load.release, **constants}
+    stored = StoredFile(load.load_id, flowstore.relative(load.warehouse, target), load.source,
+                        load.release, constants, [], rows)
+    stored.scope = flowstore.file_scope(load.warehouse, stored)
+    flowstore.record(load.warehouse, stored)
+    load.stored.append(stored)
 
 
 def _insert_quarantine(warehouse: Warehouse, bad: pa.Table, load_id: int, file: str) -> None:
@@ -143,24 +338,79 @@ def _insert_quarantine(warehouse: Warehouse, bad: pa.Table, load_id: int, file: 
         con.unregister("_incoming_bad")
 
 
-def _replace_previous(warehouse: Warehouse, load_id: int, release: str) -> int:
-    """Delete what this load supersedes; return how many rows went."""
-    con = warehouse.con
-    scope = """
-        SELECT DISTINCT source, dataset, year FROM flows WHERE load_id = $load_id
-    """
-    older_release = f"""
-        DELETE FROM flows f USING (SELECT DISTINCT source, dataset FROM ({scope})) n
-        WHERE f.source = n.source AND f.dataset = n.dataset
-          AND f.load_id <> $load_id AND f.release <> $release
-    """
-    same_years = f"""
-        DELETE FROM flows f USING ({scope}) n
-        WHERE f.source = n.source AND f.dataset = n.dataset AND f.year = n.year
-          AND f.load_id <> $load_id AND f.release = $release
-    """
+def _supersede(load: _Load) -> int:
+    """Remove what this load replaces; return how many rows went."""
     removed = 0
-    for statement in (older_release, same_years):
-        result = con.execute(statement, {"load_id": load_id, "release": release}).fetchone()
-        removed += int(result[0]) if result else 0
+    if not load.stored:
+        return 0
+    new_pairs = {pair for stored in load.stored for pair in stored.scope}
+    datasets = {dataset for dataset, _ in new_pairs}
+    for old in flowstore.stored_files(load.warehouse):
+        if old.load_id == load.load_id or old.source != load.source:
+            continue
+        drop = {(d, y) for d, y in old.scope
+                if d in datasets and (old.release != load.release or (d, y) in new_pairs)}
+        if drop:
+            removed += _drop_from(load, old, drop)
     return removed
+
+
+def _drop_from(load: _Load, old: StoredFile, drop: set[tuple[str, int]]) -> int:
+    """Remove some (dataset, year) pairs from an old file: unlist it, or rewrite the rest."""
+    con = load.warehouse.con
+    con.execute("DELETE FROM flow_files WHERE load_id = ? AND path = ?", [old.load_id, old.path])
+    load.obsolete.append(flowstore.absolute(load.warehouse, old.path))
+    keep = [pair for pair in old.scope if pair not in drop]
+    if not keep:
+        return old.rows
+    target = load.new_path(f"load_{old.load_id}_after_{load.load_id}_{len(load.created)}")
+    wanted = " OR ".join(f"(dataset = {sql_literal(d)} AND year = {int(y)})" for d, y in keep)
+    columns = ", ".join(f'"{name}"' for name in old.columns)
+    branch = flowstore.branch_sql(load.warehouse.path.parent, old)
+    result = con.execute(f"COPY (SELECT {columns} FROM ({branch}) WHERE {wanted}) TO "
+                         f"{sql_literal(str(target))} (FORMAT parquet)").fetchone()
+    rows = int(result[0]) if result else 0
+    rest = StoredFile(old.load_id, flowstore.relative(load.warehouse, target), old.source,
+                      old.release, old.constants, keep, rows)
+    flowstore.record(load.warehouse, rest)
+    return old.rows - rows
+
+
+def _undo(load: _Load) -> None:
+    try:
+        load.warehouse.con.rollback()
+    finally:
+        _delete(load.created)
+        flowstore.create_flows_view(load.warehouse)
+
+
+def _delete(paths: Iterable[Path]) -> None:
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
+
+
+def migrate_flows_table(warehouse: Warehouse) -> int:
+    """Move the rows of a ``flows`` table (warehouses written before flow files) into files,
+    one per load, in one transaction; return the rows moved."""
+    old = warehouse.sql_rows("SELECT 1 FROM duckdb_tables() WHERE table_name = 'flows' "
+                             "AND schema_name = 'main' AND NOT temporary")
+    if not old:
+        return 0
+    con, moved = warehouse.con, 0
+    loads = warehouse.sql_rows("SELECT load_id, min(source), min(release) FROM main.flows "
+                               "GROUP BY load_id ORDER BY load_id")
+    con.begin()
+    done: list[_Load] = []
+    try:
+        for load_id, source, release in loads:
+            load = _Load(warehouse, int(load_id), "migrated", source, release)
+            done.append(load)
+            moved += _store_select(load, f"SELECT * FROM main.flows WHERE load_id = {int(load_id)}",
+                                   "0")
+        con.execute("DROP TABLE main.flows")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        _delete(path for load in done for path in load.created)
+        raise
+    return moved

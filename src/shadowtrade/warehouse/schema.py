@@ -1,27 +1,20 @@
 """The warehouse's tables. Flows keep every publisher's report apart (``source``) with its
-provenance (``load_id`` into ``load_log``); rows that could not be read go to ``quarantine``."""
+provenance (``load_id`` into ``load_log``); rows that could not be read go to ``quarantine``.
+
+Flow rows themselves are Parquet files listed in ``flow_files`` and read through the ``flows``
+view (``flowstore.py``), which has the columns of ``model/flows.py`` plus ``load_id``."""
 
 from __future__ import annotations
 
-FLOWS_DDL = """
-CREATE TABLE IF NOT EXISTS flows (
-    source      VARCHAR NOT NULL,
-    dataset     VARCHAR NOT NULL,
-    release     VARCHAR NOT NULL,
-    freq        VARCHAR NOT NULL,
-    year        SMALLINT NOT NULL,
-    month       TINYINT,
-    exporter    VARCHAR NOT NULL,
-    importer    VARCHAR NOT NULL,
-    reporter    VARCHAR,
-    aggregate   BOOLEAN NOT NULL,
-    hs_revision VARCHAR NOT NULL,
-    hs_code     VARCHAR NOT NULL,
-    value       DOUBLE NOT NULL,
-    currency    VARCHAR NOT NULL,
-    quantity    DOUBLE,
-    unit        VARCHAR,
-    load_id     INTEGER NOT NULL
+FLOW_FILES_DDL = """
+CREATE TABLE IF NOT EXISTS flow_files (
+    load_id   INTEGER NOT NULL,
+    path      VARCHAR NOT NULL,            -- Parquet file, relative to the warehouse's folder
+    source    VARCHAR NOT NULL,
+    release   VARCHAR NOT NULL,
+    constants VARCHAR NOT NULL,            -- JSON: the columns every row shares, with the value
+    scope     VARCHAR NOT NULL,            -- JSON: the [dataset, year] pairs the file holds
+    rows      BIGINT NOT NULL
 )
 """
 
@@ -53,7 +46,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
 
 ALL_DDL = [
     "CREATE SEQUENCE IF NOT EXISTS load_ids START 1",
-    FLOWS_DDL,
+    FLOW_FILES_DDL,
     LOAD_LOG_DDL,
     QUARANTINE_DDL,
 ]
