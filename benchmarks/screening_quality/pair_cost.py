@@ -5,7 +5,9 @@ pays per candidate name, since listed names are prepared when the index is built
 word-similarity cache cleared first; ``prepare`` is :func:`prepare_name` on a cold cache (what
 index building pays per name). Pairs are cycled to reach ``--pairs``.
 
-Run: ``.venv/bin/python benchmarks/screening_quality/pair_cost.py [--pairs 10000]``
+Run: ``.venv/bin/python benchmarks/screening_quality/pair_cost.py [--pairs 10000] [--file F]``
+(to compare two versions, point ``PYTHONPATH`` at the other version's ``src`` and keep the same
+pairs file).
 """
 
 from __future__ import annotations
@@ -51,8 +53,9 @@ def measure(pairs: list[tuple[str, str]], repeat: int = 3) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pairs", type=int, default=10_000)
+    parser.add_argument("--file", type=Path, default=HERE / "pairs.csv")
     args = parser.parse_args()
-    rows = list(csv.DictReader((HERE / "pairs.csv").open(encoding="utf-8")))
+    rows = list(csv.DictReader(args.file.open(encoding="utf-8")))
     pairs = list(islice(cycle([(r["name1"], r["name2"]) for r in rows]), args.pairs))
     print(measure(pairs))
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import groupby
 from operator import itemgetter
 
 from rapidfuzz.distance import Levenshtein
@@ -28,7 +27,7 @@ from rapidfuzz.distance import Levenshtein
 from shadowtrade.screening import arabic
 from shadowtrade.screening.arabic import arabic_key
 from shadowtrade.screening.name_groups import same_group
-from shadowtrade.screening.qualifiers import is_patronymic, patronymic_stem
+from shadowtrade.screening.qualifiers import PATRONYMIC_ENDINGS, is_patronymic, patronymic_stem
 from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
                                              Token, make_token, name_initials)
 
@@ -82,7 +81,8 @@ def word_similarity(text_a: str, text_b: str) -> tuple[float, str]:
     """:func:`token_similarity` on two words' texts, cached (strings hash fast)."""
     if text_a == text_b:
         return 1.0, "="
-    if is_patronymic(text_a) and is_patronymic(text_b):  # -ovich alike: compare the fathers
+    if text_a.endswith(PATRONYMIC_ENDINGS) and text_b.endswith(PATRONYMIC_ENDINGS) and \
+            is_patronymic(text_a) and is_patronymic(text_b):  # -ovich alike: compare fathers
         return word_similarity(patronymic_stem(text_a), patronymic_stem(text_b))
     a, b = make_token(text_a), make_token(text_b)
     if a.text == b.text:
@@ -91,7 +91,8 @@ def word_similarity(text_a: str, text_b: str) -> tuple[float, str]:
         return 0.95, "spelling"
     if same_group(a.text, b.text):
         return 0.9, "name group"
-    if len(a.skeleton) >= 4 and vowel_key(a.skeleton) == vowel_key(b.skeleton):
+    if len(a.skeleton) >= 4 and abs(len(a.skeleton) - len(b.skeleton)) <= 2 and \
+            vowel_key(a.skeleton) == vowel_key(b.skeleton):
         return 0.9, "vowels"
     if a.consonants == b.consonants and len(a.consonants) >= 4:
         return 0.85, "consonants"
@@ -124,8 +125,7 @@ def vowel_key(skeleton: str) -> str:
     >>> vowel_key("saleh") == vowel_key("salih"), vowel_key("hasan") == vowel_key("husein")
     (True, False)
     """
-    folded = skeleton.translate(_VOWEL_FOLD)
-    return "".join(char for char, _ in groupby(folded))
+    return skeleton.translate(_VOWEL_FOLD).replace("ii", "i").replace("uu", "u")
 
 
 def _abbreviates(short: str, long: str) -> bool:
@@ -258,19 +258,21 @@ def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
         # fallback on the words here (it would confuse KIM SONG CHOL with KIM TONG CHOL).
         score, detail = _korean(query, candidate)
         return NameScore(round(score, 3), query.raw, candidate.raw, tuple(detail))
+    in_arabic = "arabic" in (query.script, candidate.script)
+    whole = _arabic_compact(query, candidate) if in_arabic else (0.0, [])
+    if whole[0] >= arabic.COMPACT_FACTOR:  # every consonant agrees: no word alignment beats it
+        return NameScore(whole[0], query.raw, candidate.raw, tuple(whole[1]))
     best: Alignment | None = None
-    arabic = "arabic" in (query.script, candidate.script)
     both_patronymic = query.patronymic and candidate.patronymic
     for q_tokens in query.variants:
         for c_tokens in candidate.variants:
             # two different patronymics are two different people: they weigh in full
-            found = _align(q_tokens, c_tokens, arabic, both_patronymic)
+            found = _align(q_tokens, c_tokens, in_arabic, both_patronymic)
             if best is None or found[0] > best[0]:
                 best = found
     assert best is not None
     score, detail = best[0], None
-    for other in (_compact(query, candidate), _acronym(query, candidate)) + (
-            (_arabic_compact(query, candidate),) if arabic else ()):
+    for other in (_compact(query, candidate), _acronym(query, candidate), whole):
         if other[0] > score:
             score, detail = other
     detail = detail or _explain(best)
