@@ -49,8 +49,8 @@ class IndexedEntity:
         weak = [w for w in props.get("weakAlias", []) if w not in strong]
         raws = strong + weak
         names = tuple(prepare_name(n) for n in raws)
-        idents = frozenset(normalise_identifier(v) for p in IDENTIFIER_PROPS
-                           for v in props.get(p, []) if len(normalise_identifier(v)) >= 5)
+        idents = frozenset(ident for p in IDENTIFIER_PROPS for v in props.get(p, ())
+                           if len(ident := normalise_identifier(v)) >= 5)
         countries = frozenset(props.get("nationality", []) + props.get("country", [])
                               + props.get("flag", []))
         keys = tuple(keys_of(raw) for raw in raws)

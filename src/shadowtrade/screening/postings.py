@@ -35,22 +35,19 @@ class Postings:
     @classmethod
     def build(cls, keys_per_position: Iterable[Iterable[str]]) -> Postings:
         """Postings from the keys of each position (0, 1, …); a position's keys must be
-        distinct (a set)."""
-        slots: dict[str, int] = {}
-        rows, owners = array("i"), array("i")
-        for position, keys in enumerate(keys_per_position):
-            for key in keys:
-                row = slots.get(key)
-                if row is None:
-                    row = slots[key] = len(slots)
-                rows.append(row)
-                owners.append(position)
+        distinct (a set). Rows are numbered in key order."""
+        keysets = [keys if isinstance(keys, (set, frozenset)) else set(keys)
+                   for keys in keys_per_position]
+        slots = {key: row for row, key in enumerate(sorted(set().union(*keysets)))}
+        rows = array("i")
+        for keys in keysets:
+            rows.extend(map(slots.__getitem__, keys))
         row_of = np.frombuffer(rows, dtype=np.int32) if rows else np.zeros(0, np.int32)
-        owner = np.frombuffer(owners, dtype=np.int32) if owners else np.zeros(0, np.int32)
+        owner = np.repeat(np.arange(len(keysets), dtype=np.int32), [len(k) for k in keysets])
         order = np.argsort(row_of, kind="stable")  # stable: positions stay ascending per key
         offsets = np.zeros(len(slots) + 1, dtype=np.int64)
         np.cumsum(np.bincount(row_of, minlength=len(slots)), out=offsets[1:])
-        return cls(slots, offsets.tolist(), owner[order].copy())
+        return cls(slots, offsets.tolist(), owner[order])
 
     def get(self, key: str) -> np.ndarray | None:
         """The positions having ``key`` (a view), or None."""
