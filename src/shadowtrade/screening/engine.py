@@ -64,16 +64,19 @@ class Screener:
                                     f"{', '.join(self.datasets) or 'none'}")
         prepared = prepare_query(query)
         wanted = max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT)
-        results = []
         keys = set().union(*(keys for _, keys in prepared))
+        only = set(datasets or ())
+        scored = []
         for position in self.index.candidates([name for name, _ in prepared], query.identifiers,
                                               wanted, keys):
             entry = self.index.entries[position]
-            if datasets and not set(datasets) & set(entry.entity.get("datasets", [])):
+            if only and only.isdisjoint(entry.entity.get("datasets", ())):
                 continue
             score, explanation = score_entity(query, entry, prepared)
-            results.append(_result(entry.entity, score, threshold, explanation))
-        results.sort(key=lambda r: (-r["score"], r["id"]))
+            scored.append((score, entry.entity, explanation))
+        scored.sort(key=lambda item: (-item[0], item[1]["id"]))
+        results = [_result(entity, score, threshold, explanation)
+                   for score, entity, explanation in scored[:limit]]
         return {"query": {"names": list(query.names), "schema": query.schema,
                           "birth_dates": list(query.birth_dates),
                           "countries": list(query.countries),
