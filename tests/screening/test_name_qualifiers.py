@@ -34,6 +34,7 @@ def test_arabic_script_meets_its_latin_spelling(latin: str, arabic: str) -> None
 
 @pytest.mark.parametrize("latin, arabic", [
     ("Mohammad Ali", "محمد حسن"), ("Omar Khalil", "يوسف إسماعيل"),  # synthetic
+    ("Mahmoud Ali", "محمد علي"),  # the same consonants, but Mahmoud writes a long u (و)
 ])
 def test_other_arabic_names_stay_apart(latin: str, arabic: str) -> None:
     assert score(latin, arabic) < 0.7
@@ -63,6 +64,11 @@ def test_acronyms_stand_for_the_name() -> None:
     assert score("FTB", "Foreign Trade Bank of the DPRK") >= 0.8
     assert score("FTB", "First Texas Bancorp of the DPRK") >= 0.8  # same letters: a match
     assert score("FTB", "Foreign Trade") < 0.7
+
+
+def test_a_surname_or_a_lower_case_word_is_not_an_acronym() -> None:  # synthetic
+    assert score("KIM", "Korea International Machinery") < 0.7
+    assert score("Ftb", "Foreign Trade Bank") < 0.7
 
 
 def test_a_missing_patronymic_weighs_little_but_a_different_one_counts() -> None:

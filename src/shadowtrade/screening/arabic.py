@@ -55,6 +55,18 @@ def script_key(text: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
+def long_u_agrees(latin: str, transliterated: str) -> bool:
+    """False when the Latin spelling writes a long u (ou, oo, w) that the Arabic script lacks
+    (و, transliterated w): Mahmoud is not محمد, whose consonants it shares.
+
+    >>> long_u_agrees("mahmoud", "mhmd"), long_u_agrees("mahmoud", "mhmwd"), long_u_agrees("rauf", "rwf")
+    (False, True, True)
+    """
+    lowered = latin.lower()
+    wanted = lowered.count("ou") + lowered.count("oo") + lowered.count("w")
+    return wanted <= transliterated.count("w")
+
+
 def word_similarity(key_a: str, key_b: str, short: bool) -> tuple[float, str]:
     """Similarity of two words given their consonant keys (``short``: a word of at most
     three letters, whose key may be a single consonant).

@@ -139,9 +139,24 @@ def _abbreviates(short: str, long: str) -> bool:
     return all(char in letters for char in short)
 
 
+def _arabic_pair(text_a: str, key_a: str, text_b: str, key_b: str,
+                 plain: tuple[float, str]) -> tuple[float, str]:
+    """The better of the plain word similarity and the consonant-class one, for a pair in a
+    name compared with Arabic script; none when a Latin word's long u (ou, oo, w) is missing
+    from the Arabic word (Mahmoud is not محمد)."""
+    if bool(key_a) != bool(key_b) and not (
+            arabic.long_u_agrees(text_b, text_a) if key_a else
+            arabic.long_u_agrees(text_a, text_b)):
+        return 0.0, ""
+    if plain[0] >= 0.85:
+        return plain
+    return max(plain, _arabic_similarity(text_a, key_a, text_b, key_b))
+
+
 @lru_cache(maxsize=200_000)
 def _arabic_similarity(text_a: str, key_a: str, text_b: str, key_b: str) -> tuple[float, str]:
-    """Word similarity on Arabic consonant keys (a Latin word's key computed from its text)."""
+    """Word similarity on Arabic consonant keys (a Latin word's key computed from its text;
+    a word in Arabic script has its key already)."""
     return arabic.word_similarity(key_a or arabic_key(text_a), key_b or arabic_key(text_b),
                                   min(len(text_a), len(text_b)) <= 3)
 
@@ -163,8 +178,8 @@ def _align(query: tuple[Token, ...], candidate: tuple[Token, ...], arabic: bool 
         text = q.text
         for j, c in enumerate(candidate):
             sim, why = similarity(text, c.text)
-            if arabic and sim < 0.85:
-                sim, why = max((sim, why), _arabic_similarity(text, q.key, c.text, c.key))
+            if arabic and sim < 1.0:
+                sim, why = _arabic_pair(text, q.key, c.text, c.key, (sim, why))
             if sim > 0:
                 pairs.append((sim, i, j, why))
     pairs.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the query's word order
@@ -206,6 +221,10 @@ def _compact(query: PreparedName, candidate: PreparedName) -> tuple[float, list[
     return score, [f"'{a}'≈'{b}' written together: {score:.2f}"]
 
 
+def _words_of(name: PreparedName) -> str:
+    return " ".join(t.text for t in name.variants[0]) if name.variants else ""
+
+
 @lru_cache(maxsize=100_000)
 def _latin_arabic_key(raw: str) -> str:
     """The Arabic consonant key of a Latin name (qualifiers left out)."""
@@ -217,6 +236,10 @@ def _latin_arabic_key(raw: str) -> str:
 
 def _arabic_compact(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
     """One side in Arabic script: the two names as single runs of consonants."""
+    if bool(query.arabic) != bool(candidate.arabic):
+        latin, script = (candidate, query) if query.arabic else (query, candidate)
+        if not arabic.long_u_agrees(_words_of(latin), _words_of(script)):
+            return 0.0, []
     keys = [name.arabic or _latin_arabic_key(name.raw) for name in (query, candidate)]
     score = arabic.compact_similarity(keys[0], keys[1])
     return score, [f"'{keys[0]}'≈'{keys[1]}' arabic consonants written together: {score:.2f}"]

@@ -104,10 +104,19 @@ def _named(raw: str, script: str, variants: tuple[tuple[Token, ...], ...],
     """The name with the features comparisons need, computed once (at index time)."""
     tokens = [t for t in variants[0] if t.weight > QUALIFIER_WEIGHT] if variants else []
     compact = "".join(t.skeleton for t in tokens)
-    acronym = tokens[0].text if len(tokens) == 1 and 2 <= len(tokens[0].text) <= 6 else ""
+    acronym = tokens[0].text if len(tokens) == 1 and _may_be_acronym(raw, tokens[0].text) else ""
     patronymic = bool(variants) and any(t.weight == PATRONYMIC_WEIGHT for t in variants[0])
     return PreparedName(raw, script, variants, korean, compact, country, arabic, acronym,
                         patronymic)
+
+
+def _may_be_acronym(raw: str, word: str) -> bool:
+    """An acronym is 2 to 6 capitals in the name as written, and not a surname ('KIM').
+
+    >>> _may_be_acronym("FTB", "ftb"), _may_be_acronym("KIM", "kim"), _may_be_acronym("Ftb", "ftb")
+    (True, False, False)
+    """
+    return 2 <= len(word) <= 6 and word.upper() in raw and not is_common_surname(word)
 
 
 def name_initials(name: PreparedName) -> tuple[str, str]:
