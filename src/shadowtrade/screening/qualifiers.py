@@ -101,12 +101,13 @@ def is_patronymic(word: str) -> bool:
 
 
 def patronymic_stem(word: str) -> str:
-    """The father's name in a patronymic (its ending and the linking vowels cut off).
+    """The father's name in a patronymic (its ending, the linking vowels and a soft sign's j
+    cut off: Swedish Jurjevitj = Russian Yurevich).
 
-    >>> patronymic_stem("anatolyevich"), patronymic_stem("nikolaevna")
-    ('anatol', 'nikol')
+    >>> patronymic_stem("anatolyevich"), patronymic_stem("nikolaevna"), patronymic_stem("jurjevitj")
+    ('anatol', 'nikol', 'jur')
     """
     for ending in PATRONYMIC_ENDINGS:
         if word.endswith(ending):
-            return word[:-len(ending)].rstrip("aeiouy")
+            return word[:-len(ending)].rstrip("aeiouyj")
     return word
