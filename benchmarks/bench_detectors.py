@@ -1,65 +1,81 @@
-"""Benchmark: each evasion detector (Ibis on DuckDB) against a straightforward pandas version,
-in the same run, on synthetic BACI-scale flows (all partners, 7 years, ~77 M rows).
+"""Benchmark: each evasion detector, a cold ``shadowtrade`` run against a pandas script that reads
+the same stored rows, side by side in one run, on synthetic BACI-scale flows (all partners,
+7 years, ~77 M rows).
 
-    .venv/bin/python benchmarks/generate_baci.py          # once: the synthetic BACI CSVs
-    .venv/bin/python benchmarks/bench_detectors.py        # builds the flows table, then runs
-    .venv/bin/python benchmarks/bench_detectors.py --years 2021-2023 --only surges,rerouting
+    .venv/bin/python benchmarks/generate_baci.py --out /tmp/detbench/baci       # once, ~4 min
+    .venv/bin/python benchmarks/bench_detectors.py --data /tmp/detbench/baci --work /tmp/detbench/work
+    .venv/bin/python benchmarks/bench_detectors.py ... --only surges,rerouting --csv
 
-Data: the synthetic BACI release of ``sources/synthetic_baci.py`` (``benchmarks/data/baci``) is
-turned into ``flows`` rows once (``benchmarks/data/detectors/flows.duckdb`` and a Parquet copy
-for pandas). Each BACI row is treated as the exporter's own report (``reporter = exporter``) so
-that re-routing has a sanctioner-reported side; the conduits' own import statistics
-(``source = "mirror"``, CIF, importer-reported) are added for the mirror-gap detector.
+Data: the synthetic BACI release of ``sources/synthetic_baci.py`` is turned into ``flows`` rows
+once (``WORK/flows_<years>.duckdb``, opened as the warehouse of ``WORK/home``, and a Parquet copy
+of the same rows). Each BACI row is treated as the exporter's own report (``reporter =
+exporter``) so that re-routing has a sanctioner-reported side; the conduits' own import
+statistics (``source = "mirror"``, CIF, importer-reported, also written as ``mirror.csv``) are
+added for the mirror-gap detector.
 
-Ours and the baseline each run in a fresh process; memory is the peak growth of resident
-memory while a detector runs (sampled every 20 ms). The pandas baseline loads the Parquet file
-once (strings as categoricals, the way a careful pandas user would; load time and frame size
-reported apart) and computes the same figures with boolean masks, ``merge`` and ``groupby``. Both sides' headline figure is printed so
-the reader can see they agree. Output: one JSON document (``--out``).
+Per detector, each in a fresh process, imports done before the clock for both sides:
+
+* ``ours``: open the warehouse read-only (what every ``shadowtrade detect`` does), run the
+  detector, note wall and CPU seconds and peak RSS (``cold``); run it again (``warm``); then
+  the Ibis compile time of its main expression alone (``compile_s``);
+* ``cli``: the whole ``shadowtrade detect ... --json`` command (start-up and imports included),
+  for information;
+* ``pandas``: ``pd.read_parquet`` of the Parquet copy, only the columns the detector needs
+  (and only its years, through ``filters``, where it needs two), strings as categoricals, then
+  the same figures with boolean masks, ``merge`` and ``groupby``; ``files_s`` is read +
+  compute, ``memory_s`` the compute alone (pandas on frames already in memory);
+* ``pandas_csv`` (``--csv``): the same from the BACI CSVs (and ``mirror.csv``) with
+  ``usecols`` and dtypes, for information.
+
+The headline figure of both sides is printed and compared (``figures_agree``). Output: one JSON
+document (``--out``) with the machine, the load average before each task and every ratio.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import multiprocessing as mp
 import os
-import platform
+import resource
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-BACI = HERE / "data" / "baci"
-WORK = HERE / "data" / "detectors"
+sys.path.insert(0, str(HERE))
+
+from measure import PeakMemory, machine  # noqa: E402
+
 CONDUITS = ("ARM", "GEO", "KAZ", "KGZ", "UZB")
 EU27 = ("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN",
         "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "ESP",
         "SWE")
 DETECTORS = ("rerouting", "mirror-gap", "unit-values", "surges", "processing")
+BASE, LAST = 2021, 2023
 
 
-def build_flows(years: tuple[int, int], rebuild: bool) -> tuple[Path, Path, int]:
-    """The benchmark's flows table (DuckDB file) and its Parquet copy; built once per years."""
+# -- the data -----------------------------------------------------------------------------------
+def build_flows(data: Path, work: Path, years: tuple[int, int], rebuild: bool) -> tuple[Path, int]:
+    """The benchmark's flows table (a DuckDB file) and its Parquet copy; built once per years."""
     import duckdb
 
-    WORK.mkdir(parents=True, exist_ok=True)
-    tag = f"{years[0]}_{years[1]}"
-    db, parquet = WORK / f"flows_{tag}.duckdb", WORK / f"flows_{tag}.parquet"
+    work.mkdir(parents=True, exist_ok=True)
+    db, parquet = paths(work, years)
     if db.exists() and parquet.exists() and not rebuild:
         with duckdb.connect(str(db), read_only=True) as con:
-            return db, parquet, int(con.execute("SELECT count(*) FROM flows").fetchone()[0])
-    files = [str(BACI / f"BACI_HS17_Y{y}_V202501.csv") for y in range(years[0], years[1] + 1)]
+            return db, int(con.execute("SELECT count(*) FROM flows").fetchone()[0])
+    files = [str(data / f"BACI_HS17_Y{y}_V202501.csv") for y in range(years[0], years[1] + 1)]
     missing = [f for f in files if not Path(f).exists()]
     if missing:
-        raise SystemExit(f"missing {missing[0]}: run benchmarks/generate_baci.py first")
+        raise SystemExit(f"missing {missing[0]}: run benchmarks/generate_baci.py --out {data}")
     db.unlink(missing_ok=True)
     with duckdb.connect(str(db)) as con:
+        con.execute("SET enable_progress_bar = false")
         con.execute(f"""CREATE TABLE codes AS SELECT country_code, country_iso3
-                        FROM read_csv('{BACI / "country_codes_V202501.csv"}', header=true)""")
+                        FROM read_csv('{data / "country_codes_V202501.csv"}', header=true)""")
         con.execute(f"""
             CREATE TABLE flows AS
             SELECT 'baci' AS source, 'HS17' AS dataset, 'V202501' AS release, 'A' AS freq,
@@ -80,46 +96,182 @@ def build_flows(years: tuple[int, int], rebuild: bool) -> tuple[Path, Path, int]
             FROM flows WHERE importer IN {CONDUITS!r} GROUP BY year, exporter, importer""")
         con.execute(f"COPY flows TO '{parquet}' (FORMAT parquet, COMPRESSION zstd)")
         rows = int(con.execute("SELECT count(*) FROM flows").fetchone()[0])
-    return db, parquet, rows
+    return db, rows
 
 
-# -- the detectors, as the library runs them ----------------------------------------------------
-def ibis_run(name: str, db: str, years: tuple[int, int]) -> Any:
-    """Run one detector through the library on the DuckDB file; return its headline figure."""
+def paths(work: Path, years: tuple[int, int]) -> tuple[Path, Path]:
+    tag = f"{years[0]}_{years[1]}"
+    return work / f"flows_{tag}.duckdb", work / f"flows_{tag}.parquet"
+
+
+def prepare(db: Path, work: Path) -> Path:
+    """A ``SHADOWTRADE_HOME`` whose warehouse is the benchmark's file, and ``mirror.csv``."""
     import duckdb
-    import ibis
 
+    home = work / "home"
+    home.mkdir(exist_ok=True)
+    link = home / "warehouse.duckdb"
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(db)
+    mirror = work / "mirror.csv"
+    if not mirror.exists():
+        with duckdb.connect(str(db), read_only=True) as con:
+            con.execute(f"""COPY (SELECT year, exporter, importer, reporter, value FROM flows
+                                 WHERE source = 'mirror') TO '{mirror}' (HEADER)""")
+    return home
+
+
+# -- the detectors, as the library and the CLI run them -----------------------------------------
+def cli_args(name: str, years: tuple[int, int]) -> list[str]:
+    """The ``shadowtrade detect`` command of each detector (the issue's forms)."""
+    span = f"{years[0]}-{years[1]}"
+    return {
+        "rerouting": ["rerouting", "--target", "RUS", "--sanctioner", "EU27", "--via",
+                      ",".join(CONDUITS), "--base", str(BASE), "--year", str(LAST)],
+        "mirror-gap": ["mirror-gap", "--exporter", "EU27", "--importer", "KGZ", "--years", span,
+                       "--base", str(BASE), "--margin", "0.05"],
+        "unit-values": ["unit-values", "--exporter", "CHN", "--importer", "RUS", "--group", "chpl",
+                        "--by", "hs6", "--years", span],
+        "surges": ["surges", "--exporter", "CHN", "--importer", "RUS", "--group", "chpl",
+                   "--base", str(BASE), "--year", str(LAST)],
+        "processing": ["processing", "--origin", "RUS", "--via", "CHN", "--input-hs", "2709",
+                       "--output-hs", "2710", "--years", span, "--base", str(BASE)],
+    }[name]
+
+
+def detector(name: str, years: tuple[int, int]) -> tuple[Callable[..., Any], Any, Callable[..., Any]]:
+    """The detector function, its parameters and the function building its main expression."""
     from shadowtrade.analysis import mirror_gap, processing, rerouting, surges, unit_value
 
-    con = duckdb.connect(db, read_only=True)
-    flows = ibis.duckdb.from_connection(con).table("flows")
-    base, last = max(years[0], 2021), years[1]
     if name == "rerouting":
-        result = rerouting.detect_rerouting(flows, rerouting.ReroutingParams(
-            "RUS", "EU27", CONDUITS, base, last, min_ratio=1.0, min_excess=0.0))
-        return {r["country"]: round(r["growth_sanctioner_to_conduit"], 4) for r in result.rows}
+        params = rerouting.ReroutingParams("RUS", "EU27", CONDUITS, BASE, LAST)
+        return rerouting.detect_rerouting, params, rerouting.rerouting_table
     if name == "mirror-gap":
-        result = mirror_gap.detect_mirror_gap(flows, mirror_gap.MirrorGapParams(
-            "EU27", "KGZ", years, base=base, margin=0.05))
-        return {r["year"]: round(r["gap_fob"]) for r in result.rows}
+        params = mirror_gap.MirrorGapParams("EU27", "KGZ", years, base=BASE, margin=0.05)
+        return mirror_gap.detect_mirror_gap, params, lambda f, p: mirror_gap.mirror_gap_table(
+            f, p, 0.05)
     if name == "unit-values":
-        result = unit_value.detect_unit_values(flows, unit_value.UnitValueParams(
-            "CHN", "RUS", years, group="chpl", by="hs6"))
-        return {"rows": sum(1 for r in result.rows if r["unit_value"] is not None),
-                "unit_value_sum": round(sum(r["unit_value"] or 0 for r in result.rows), 2)}
+        params = unit_value.UnitValueParams("CHN", "RUS", years, group="chpl", by="hs6")
+        return unit_value.detect_unit_values, params, unit_value.unit_value_table
     if name == "surges":
-        result = surges.detect_surges(flows, surges.SurgeParams("CHN", "RUS", "chpl", base, last))
-        return {r["key"]: round(r["year_value"]) for r in result.rows}
-    result = processing.detect_processing(flows, processing.ProcessingParams(
-        "RUS", "CHN", ("2709",), ("2710",), years, base=base))
-    return {r["year"]: round(r["finished_exports"]) for r in result.rows}
+        params = surges.SurgeParams("CHN", "RUS", "chpl", BASE, LAST)
+        return surges.detect_surges, params, surges.surge_table
+    params = processing.ProcessingParams("RUS", "CHN", ("2709",), ("2710",), years, base=BASE)
+    return processing.detect_processing, params, processing.processing_table
+
+
+def figure(name: str, rows: list[dict[str, Any]]) -> Any:
+    """The headline figure both sides compute (rounded), from our result rows."""
+    if name == "rerouting":
+        return {r["country"]: round(r["growth_sanctioner_to_conduit"], 4) for r in rows}
+    if name == "mirror-gap":
+        return {str(r["year"]): round(r["gap_fob"]) for r in rows}
+    if name == "unit-values":
+        with_uv = [r for r in rows if r["unit_value"] is not None]
+        return {"rows": len(with_uv), "unit_value_sum": round(sum(r["unit_value"] for r in with_uv), 2),
+                "world_corridors_sum": sum(r["world_corridors"] or 0 for r in with_uv)}
+    if name == "surges":
+        return {r["key"]: round(r["year_value"]) for r in rows}
+    return {str(r["year"]): round(r["finished_exports"]) for r in rows}
+
+
+def task_ours(name: str, home: Path, years: tuple[int, int]) -> dict[str, Any]:
+    """Cold (open the warehouse read-only, run, the first time in this process), then warm."""
+    import ibis
+
+    from shadowtrade.config import load_settings
+    from shadowtrade.warehouse.engine import open_flows
+
+    run, params, build = detector(name, years)
+    settings = load_settings(home=home)
+    out: dict[str, Any] = {}
+    for label in ("cold", "warm"):
+        out[label] = measured(lambda: _run_ours(open_flows, settings, run, params))
+    result = out["cold"].pop("result")
+    out["warm"].pop("result")
+    with open_flows(settings) as flows:
+        started = time.process_time()
+        ibis.to_sql(build(flows, params))
+        out["compile_s"] = round(time.process_time() - started, 3)
+    out["figure"] = figure(name, result.rows)
+    out["findings"] = len(result.findings)
+    return out
+
+
+def _run_ours(open_flows: Any, settings: Any, run: Any, params: Any) -> Any:
+    with open_flows(settings) as flows:
+        return run(flows, params)
+
+
+def measured(work: Callable[[], Any]) -> dict[str, Any]:
+    """Wall and CPU seconds, peak RSS (whole process) and the load average around ``work``."""
+    load = round(os.getloadavg()[0], 2)
+    with PeakMemory() as memory:
+        start = memory.peak
+        cpu, wall = time.process_time(), time.perf_counter()
+        result = work()
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3),
+            "peak_rss_mb": round(memory.peak / 2**20, 1),
+            "rss_growth_mb": round((memory.peak - start) / 2**20, 1),
+            "load_1min": load, "result": result}
 
 
 # -- the same, in plain pandas ------------------------------------------------------------------
-def pandas_load(parquet: str) -> Any:
-    import pyarrow.parquet as pq
+COLUMNS = {
+    "rerouting": ["source", "exporter", "importer", "year", "value"],
+    "mirror-gap": ["source", "exporter", "importer", "reporter", "year", "value"],
+    "unit-values": ["source", "exporter", "importer", "year", "hs_code", "value", "quantity"],
+    "surges": ["source", "exporter", "importer", "year", "hs_code", "value"],
+    "processing": ["source", "exporter", "importer", "year", "hs_code", "value"],
+}
+TWO_YEARS = ("rerouting", "surges")
 
-    return pq.read_table(parquet).to_pandas(strings_to_categorical=True)
+
+def read_parquet(name: str, parquet: Path) -> Any:
+    """Only the detector's columns (and years), strings as categoricals."""
+    import pandas as pd
+
+    filters = [("year", "in", [BASE, LAST])] if name in TWO_YEARS else None
+    frame = pd.read_parquet(parquet, columns=COLUMNS[name], filters=filters)
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].astype("category")
+    return frame
+
+
+def read_csv(name: str, data: Path, work: Path, years: tuple[int, int]) -> Any:
+    """The BACI CSVs (and the conduits' ``mirror.csv``) as flow rows: codes to ISO3, x1000."""
+    import numpy as np
+    import pandas as pd
+
+    codes = pd.read_csv(data / "country_codes_V202501.csv", keep_default_na=False)
+    iso3 = pd.Series(codes.country_iso3.values, index=codes.country_code.values)
+    wanted = range(BASE, LAST + 1, LAST - BASE) if name in TWO_YEARS else range(years[0], years[1] + 1)
+    usecols = ["t", "i", "j", "v"] + (["k"] if "hs_code" in COLUMNS[name] else []) + (
+        ["q"] if "quantity" in COLUMNS[name] else [])
+    frames = []
+    for year in wanted:
+        raw = pd.read_csv(data / f"BACI_HS17_Y{year}_V202501.csv", usecols=usecols,
+                          dtype={"t": np.int16, "i": np.int32, "j": np.int32, "k": str,
+                                 "v": np.float64, "q": np.float64}, na_values=["NA"])
+        frame = pd.DataFrame({"source": "baci", "year": raw.t,
+                              "exporter": raw.i.map(iso3), "importer": raw.j.map(iso3),
+                              "value": raw.v * 1000})
+        if "k" in raw:
+            frame["hs_code"] = raw.k
+        if "q" in raw:
+            frame["quantity"] = raw.q * 1000
+        frame["reporter"] = frame.exporter
+        frames.append(frame)
+    if name == "mirror-gap":
+        frames.append(pd.read_csv(work / "mirror.csv").assign(source="mirror"))
+    frame = pd.concat(frames, ignore_index=True)[COLUMNS[name]]
+    for column in ("source", "exporter", "importer", "reporter", "hs_code"):
+        if column in frame:
+            frame[column] = frame[column].astype("category")
+    return frame
 
 
 def _members(group: str, by_tier: bool) -> Any:
@@ -132,205 +284,233 @@ def _members(group: str, by_tier: bool) -> Any:
     return pd.concat([group_members(n, "HS17").to_pandas() for n in names])
 
 
-def pandas_run(name: str, df: Any, years: tuple[int, int]) -> Any:
+def pandas_run(name: str, df: Any) -> Any:
     """The straightforward pandas version of one detector; returns the same headline figure."""
+    return {"rerouting": _pd_rerouting, "mirror-gap": _pd_mirror_gap,
+            "unit-values": _pd_unit_values, "surges": _pd_surges,
+            "processing": _pd_processing}[name](df)
+
+
+def _pd_rerouting(df: Any) -> Any:
+    own = df[(df.source == "baci") & df.exporter.isin(EU27) & df.year.isin([BASE, LAST])]
+    wide = own.groupby(["importer", "year"], observed=True).value.sum().unstack()
+    growth = wide[LAST] / wide[BASE]
+    eligible = wide[(wide[BASE] >= 1e8) & ~wide.index.isin([*CONDUITS, "RUS"])]
+    _comparison = (eligible[LAST] / eligible[BASE]).median()
+    return {c: round(float(growth[c]), 4) for c in CONDUITS}
+
+
+def _pd_mirror_gap(df: Any) -> Any:
+    exp = df[(df.source == "baci") & df.exporter.isin(EU27) & (df.importer == "KGZ")]
+    imp = df[(df.source == "mirror") & (df.reporter == "KGZ") & df.exporter.isin(EU27)]
+    e = exp.groupby("year").value.sum()
+    m = imp.groupby("year").value.sum() / 1.05
+    return {str(int(y)): round(float(e[y] - m[y])) for y in e.index}
+
+
+def _pd_unit_values(df: Any) -> Any:
     import numpy as np
 
-    base, last = max(years[0], 2021), years[1]
-    if name == "rerouting":
-        own = df[(df.source == "baci") & df.exporter.isin(EU27) & df.year.isin([base, last])]
-        wide = own.groupby(["importer", "year"], observed=True).value.sum().unstack()
-        growth = wide[last] / wide[base]
-        eligible = wide[(wide[base] >= 1e8) & ~wide.index.isin([*CONDUITS, "RUS"])]
-        _comparison = (eligible[last] / eligible[base]).median()
-        return {c: round(float(growth[c]), 4) for c in CONDUITS}
-    if name == "mirror-gap":
-        exp = df[(df.source == "baci") & df.exporter.isin(EU27) & (df.importer == "KGZ")]
-        imp = df[(df.source == "mirror") & (df.reporter == "KGZ") & df.exporter.isin(EU27)]
-        e = exp.groupby("year").value.sum()
-        m = imp.groupby("year").value.sum() / 1.05
-        return {int(y): round(float(e[y] - m[y])) for y in e.index}
-    if name == "unit-values":
-        members = _members("chpl", False)[["hs_code", "weight"]]
-        rows = df[(df.source == "baci") & df.hs_code.isin(members.hs_code)].merge(
-            members, on="hs_code")
-        rows = rows.assign(value=rows.value * rows.weight, quantity=rows.quantity * rows.weight)
-        has_q = rows.quantity.fillna(0) > 0
-        rows = rows.assign(vq=np.where(has_q, rows.value, 0.0), q=np.where(has_q, rows.quantity, 0))
-        mine = (rows.exporter == "CHN") & (rows.importer == "RUS")
-        own = rows[mine].groupby(["hs_code", "year"], observed=True)[["vq", "q"]].sum()
-        world = rows.groupby(["hs_code", "year"], observed=True)[["vq", "q"]].sum()
-        own = own.join(world, rsuffix="_all")
-        own["unit_value"] = np.where(own.q > 0, own.vq / own.q.where(own.q > 0), np.nan)
-        own["world_uv"] = (own.vq_all - own.vq) / (own.q_all - own.q)
-        own = own.sort_index()
-        own["change"] = own.groupby(level=0).unit_value.pct_change(fill_method=None)
-        return {"rows": int(own.unit_value.notna().sum()),
-                "unit_value_sum": round(float(own.unit_value.fillna(0).sum()), 2)}
-    if name == "surges":
-        members = _members("chpl", True)
-        corridor = df[(df.source == "baci") & (df.exporter == "CHN") & (df.importer == "RUS")
-                      & df.year.isin([base, last])]
-        rows = corridor.merge(members, on="hs_code")
-        rows = rows.assign(value=rows.value * rows.weight)
-        wide = rows.groupby(["group", "year"]).value.sum().unstack()
-        _total = corridor.groupby("year").value.sum()
-        return {g: round(float(wide.loc[g, last])) for g in wide.index}
-    inputs = df.hs_code.isin([c for c in df.hs_code.cat.categories if c.startswith("2709")])
-    outputs = df.hs_code.isin([c for c in df.hs_code.cat.categories if c.startswith("2710")])
-    baci = df[df.source == "baci"]
+    members = _members("chpl", False)[["hs_code", "weight"]]
+    rows = df[(df.source == "baci") & df.hs_code.isin(members.hs_code)]
+    rows = rows.merge(members, on="hs_code")
+    rows = rows.assign(value=rows.value * rows.weight, quantity=rows.quantity * rows.weight)
+    has_q = rows.quantity.fillna(0) > 0
+    rows = rows.assign(vq=np.where(has_q, rows.value, 0.0), q=np.where(has_q, rows.quantity, 0))
+    mine = (rows.exporter == "CHN") & (rows.importer == "RUS")
+    own = rows[mine].groupby(["hs_code", "year"], observed=True)[["vq", "q"]].sum()
+    world = rows.groupby(["hs_code", "year"], observed=True)[["vq", "q"]].sum()
+    pairs = rows.groupby(["hs_code", "year", "exporter", "importer"], observed=True).size()
+    world["corridors"] = pairs.groupby(level=[0, 1], observed=True).size()
+    own = own.join(world, rsuffix="_all")
+    own["unit_value"] = np.where(own.q > 0, own.vq / own.q.where(own.q > 0), np.nan)
+    own["world_uv"] = (own.vq_all - own.vq) / (own.q_all - own.q)
+    own["world_corridors"] = own.corridors - 1
+    own = own.sort_index()
+    own["change"] = own.groupby(level=0).unit_value.pct_change(fill_method=None)
+    with_uv = own[own.unit_value.notna()]
+    return {"rows": len(with_uv), "unit_value_sum": round(float(with_uv.unit_value.sum()), 2),
+            "world_corridors_sum": int(with_uv.world_corridors.sum())}
+
+
+def _pd_surges(df: Any) -> Any:
+    members = _members("chpl", True)
+    corridor = df[(df.source == "baci") & (df.exporter == "CHN") & (df.importer == "RUS")
+                  & df.year.isin([BASE, LAST])]
+    rows = corridor.merge(members, on="hs_code")
+    rows = rows.assign(value=rows.value * rows.weight)
+    wide = rows.groupby(["group", "year"]).value.sum().unstack()
+    _total = corridor.groupby("year").value.sum()
+    return {g: round(float(wide.loc[g, LAST])) for g in wide.index}
+
+
+def _pd_processing(df: Any) -> Any:
+    codes = df.hs_code.cat.categories
+    inputs = df.hs_code.isin([c for c in codes if c.startswith("2709")])
+    outputs = df.hs_code.isin([c for c in codes if c.startswith("2710")])
+    baci = df.source == "baci"
     legs = {
-        "inputs_from_origin": baci[(baci.exporter == "RUS") & (baci.importer == "CHN") & inputs],
-        "finished_exports": baci[(baci.exporter == "CHN") & (baci.importer != "RUS") & outputs],
+        "inputs_from_origin": df[baci & (df.exporter == "RUS") & (df.importer == "CHN") & inputs],
+        "finished_exports": df[baci & (df.exporter == "CHN") & (df.importer != "RUS") & outputs],
     }
     sums = {leg: rows.groupby("year").value.sum() for leg, rows in legs.items()}
-    return {int(y): round(float(v)) for y, v in sums["finished_exports"].items()}
+    return {str(int(y)): round(float(v)) for y, v in sums["finished_exports"].items()}
 
 
-# -- measuring ---------------------------------------------------------------------------------
-class PeakMemory:
-    """Samples this process's resident memory every 20 ms; ``peak_mb`` is the growth over start."""
+def task_pandas(name: str, read: Callable[[], Any]) -> dict[str, Any]:
+    """Read the stored rows and compute (``files``); the compute alone is ``memory``."""
+    timings: dict[str, Any] = {}
 
-    def __init__(self) -> None:
-        import psutil
+    def work() -> Any:
+        frame = read()
+        timings["read_s"] = round(time.perf_counter() - started, 3)
+        timings["frame_mb"] = round(float(frame.memory_usage(deep=True).sum()) / 2**20, 1)
+        computing = time.perf_counter()
+        result = pandas_run(name, frame)
+        timings["memory_s"] = round(time.perf_counter() - computing, 3)
+        return result
 
-        self.process = psutil.Process()
-        self.start = self.peak = self.process.memory_info().rss
-        self.running = False
-
-    def __enter__(self) -> PeakMemory:
-        import threading
-
-        self.running = True
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-        self.thread.start()
-        return self
-
-    def _sample(self) -> None:
-        while self.running:
-            self.peak = max(self.peak, self.process.memory_info().rss)
-            time.sleep(0.02)
-
-    def __exit__(self, *exc: object) -> None:
-        self.running = False
-        self.thread.join()
-        self.peak = max(self.peak, self.process.memory_info().rss)
-
-    @property
-    def peak_mb(self) -> float:
-        return (self.peak - self.start) / 2**20
+    started = time.perf_counter()
+    files = measured(work)
+    return {"files": files, "figure": files.pop("result"), **timings}
 
 
-def _ibis_child(names: list[str], db: str, years: tuple[int, int], queue: Any) -> None:
-    """Each detector twice (cold: first compile and scan; warm: again), with its memory."""
-    out = {}
-    for name in names:
-        with PeakMemory() as memory:
-            first = time.perf_counter()
-            figure = ibis_run(name, db, years)
-            cold = time.perf_counter() - first
-            second = time.perf_counter()
-            ibis_run(name, db, years)
-            warm = time.perf_counter() - second
-        out[name] = {"cold_s": cold, "warm_s": warm, "peak_mb": memory.peak_mb, "figure": figure}
-    queue.put(out)
+# -- the driver ---------------------------------------------------------------------------------
+def run_task(args: argparse.Namespace) -> dict[str, Any]:
+    """One task in this (fresh) process, imports before the clock."""
+    import ibis.backends.duckdb  # noqa: F401  (Ibis loads its backend lazily)
+    import pandas  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    import shadowtrade.analysis.mirror_gap  # noqa: F401
+    import shadowtrade.analysis.processing  # noqa: F401
+    import shadowtrade.analysis.rerouting  # noqa: F401
+    import shadowtrade.analysis.surges  # noqa: F401
+    import shadowtrade.analysis.unit_value  # noqa: F401
+    import shadowtrade.warehouse.engine  # noqa: F401
+
+    years = parse_years(args.years)
+    db, parquet = paths(args.work, years)
+    if args.task == "ours":
+        return task_ours(args.detector, args.work / "home", years)
+    if args.task == "pandas":
+        return task_pandas(args.detector, lambda: read_parquet(args.detector, parquet))
+    return task_pandas(args.detector, lambda: read_csv(args.detector, args.data, args.work, years))
 
 
-def _pandas_child(names: list[str], parquet: str, years: tuple[int, int], queue: Any) -> None:
-    """Load once (timed and measured apart), then each detector's compute with its memory."""
-    with PeakMemory() as memory:
-        start = time.perf_counter()
-        df = pandas_load(parquet)
-        load = {"load_s": time.perf_counter() - start, "peak_mb": memory.peak_mb,
-                "frame_mb": float(df.memory_usage(deep=True).sum()) / 2**20}
-    out: dict[str, Any] = {"_load": load}
-    for name in names:
-        with PeakMemory() as memory:
-            start = time.perf_counter()
-            figure = pandas_run(name, df, years)
-            out[name] = {"compute_s": time.perf_counter() - start, "peak_mb": memory.peak_mb,
-                         "figure": figure}
-    queue.put(out)
+def in_subprocess(args: argparse.Namespace, task: str, name: str) -> dict[str, Any]:
+    """Run a task in a fresh interpreter; return what it measured."""
+    command = [sys.executable, __file__, "--task", task, "--detector", name, "--data",
+               str(args.data), "--work", str(args.work), "--years", args.years]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{task} {name} failed:\n{done.stderr[-3000:]}")
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
-def measure(task: Callable[..., None], *args: Any) -> dict[str, Any]:
-    """Run ``task`` in a fresh process and return what it reports."""
-    context = mp.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=task, args=(*args, queue))
-    process.start()
-    while True:
-        try:
-            result = queue.get(timeout=5)
-            break
-        except Exception:  # queue.Empty: is the child still alive?
-            if not process.is_alive():
-                raise SystemExit(f"{task.__name__} died (exit code {process.exitcode})") from None
-    process.join()
-    return dict(result)
+def time_cli(args: argparse.Namespace, name: str, home: Path) -> dict[str, Any]:
+    """The whole ``shadowtrade detect ... --json`` command: wall and CPU seconds, peak RSS."""
+    command = [str(Path(sys.executable).with_name("shadowtrade")), "--home", str(home),
+               "detect", *cli_args(name, parse_years(args.years)), "--json"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = round(os.getloadavg()[0], 2)
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    result = {"wall_s": round(wall, 3), "cpu_s": round(cpu, 3), "load_1min": load,
+              "exit_code": done.returncode}
+    if done.returncode == 0:
+        result["figure"] = figure(name, json.loads(done.stdout)["rows"])
+    else:
+        result["stderr"] = done.stderr[-500:]
+    return result
 
 
-def machine() -> dict[str, Any]:
-    """Where the benchmark ran."""
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=HERE).stdout.strip()
-    return {"commit": commit, "python": platform.python_version(), "cpus": os.cpu_count(),
-            "platform": platform.platform(), "load_average": os.getloadavg(),
-            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+def compare(name: str, entry: dict[str, Any]) -> dict[str, Any]:
+    """Ratios (pandas over ours) and whether the goal of the issue is met."""
+    ours, theirs = entry["ours"], entry["pandas"]
+    cold = ours["cold"]["wall_s"]
+    ratios = {
+        "cold_vs_pandas_files": theirs["files"]["wall_s"] / cold,
+        "warm_vs_pandas_memory": theirs["memory_s"] / ours["warm"]["wall_s"],
+        "cold_cpu_vs_pandas_files_cpu": theirs["files"]["cpu_s"] / ours["cold"]["cpu_s"],
+    }
+    if "pandas_csv" in entry:
+        ratios["cold_vs_pandas_csv"] = entry["pandas_csv"]["files"]["wall_s"] / cold
+    return {
+        "ratios": {key: round(value, 2) for key, value in ratios.items()},
+        "under_5_s_cold": cold < 5.0,
+        "ten_times_pandas_files": ratios["cold_vs_pandas_files"] >= 10,
+        "figures_agree": ours["figure"] == theirs["figure"] == entry["cli"].get("figure"),
+    }
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """``2017-2023`` as ``(2017, 2023)``.
+
+    >>> parse_years("2017-2023")
+    (2017, 2023)
+    """
+    first, _, last = text.partition("-")
+    return int(first), int(last or first)
+
+
+def drive(args: argparse.Namespace) -> dict[str, Any]:
+    years = parse_years(args.years)
+    started = time.perf_counter()
+    db, rows = build_flows(args.data, args.work, years, args.rebuild)
+    home = prepare(db, args.work)
+    report: dict[str, Any] = {"benchmark": "detectors", "machine": machine(), "rows": rows,
+                              "years": list(years), "warehouse_mb": round(db.stat().st_size / 2**20),
+                              "build_s": round(time.perf_counter() - started, 1), "detectors": {}}
+    print(f"{rows:,} flow rows ready", file=sys.stderr, flush=True)
+    for name in args.only.split(","):
+        entry = {"cli_command": ["shadowtrade", "detect", *cli_args(name, years), "--json"],
+                 "ours": in_subprocess(args, "ours", name), "cli": time_cli(args, name, home),
+                 "pandas": in_subprocess(args, "pandas", name)}
+        if args.csv:
+            entry["pandas_csv"] = in_subprocess(args, "pandas_csv", name)
+        entry.update(compare(name, entry))
+        report["detectors"][name] = entry
+        summary(name, entry)
+    report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    return report
+
+
+def summary(name: str, entry: dict[str, Any]) -> None:
+    ours, theirs = entry["ours"], entry["pandas"]
+    csv = f", CSV {entry['pandas_csv']['files']['wall_s']:.1f} s" if "pandas_csv" in entry else ""
+    print(f"{name:12s} ours cold {ours['cold']['wall_s']:.2f} s ({ours['cold']['cpu_s']:.1f} CPU s, "
+          f"{ours['cold']['peak_rss_mb']:.0f} MB), warm {ours['warm']['wall_s']:.2f} s, compile "
+          f"{ours['compile_s']:.2f} s, CLI {entry['cli']['wall_s']:.1f} s | pandas files "
+          f"{theirs['files']['wall_s']:.1f} s ({theirs['files']['peak_rss_mb']:.0f} MB){csv}, "
+          f"memory {theirs['memory_s']:.2f} s | x{entry['ratios']['cold_vs_pandas_files']:.1f} "
+          f"cold, agree {entry['figures_agree']}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=HERE / "data" / "baci",
+                        help="the synthetic BACI CSVs (generate_baci.py --out)")
+    parser.add_argument("--work", type=Path, default=HERE / "data" / "detectors",
+                        help="where the flows file, its Parquet copy and the home go")
     parser.add_argument("--years", default="2017-2023")
     parser.add_argument("--only", default=",".join(DETECTORS))
+    parser.add_argument("--csv", action="store_true", help="also pandas from the BACI CSVs")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "detectors.json")
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--ibis-only", action="store_true",
-                        help="With --merge: re-time our side only, keep the pandas figures.")
-    parser.add_argument("--merge", action="store_true",
-                        help="Update these detectors' entries in an existing --out file.")
+    parser.add_argument("--task", choices=["ours", "pandas", "pandas_csv"], help=argparse.SUPPRESS)
+    parser.add_argument("--detector", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    first, _, last = args.years.partition("-")
-    years = (int(first), int(last or first))
-    started = time.perf_counter()
-    db, parquet, rows = build_flows(years, args.rebuild)
-    report: dict[str, Any] = {"benchmark": "detectors", "machine": machine(), "rows": rows,
-                              "years": list(years), "build_s": time.perf_counter() - started,
-                              "detectors": {}}
-    print(f"{rows:,} flow rows ready in {report['build_s']:.0f} s", flush=True)
-    names = args.only.split(",")
-    ours = measure(_ibis_child, names, str(db), years)
-    if args.ibis_only:
-        previous = json.loads(args.out.read_text(encoding="utf-8"))
-        theirs = {name: previous["detectors"][name]["pandas"] for name in names}
-        theirs["_load"] = previous["pandas_load"]
-    else:
-        theirs = measure(_pandas_child, names, str(parquet), years)
-    load = theirs.pop("_load")
-    report["pandas_load"] = load
-    print(f"pandas load {load['load_s']:.1f} s, frame {load['frame_mb']:.0f} MB", flush=True)
-    for name in names:
-        mine, base = ours[name], theirs[name]
-        entry = {"ibis_duckdb": mine, "pandas": base,
-                 "speedup_vs_pandas_compute": base["compute_s"] / mine["warm_s"],
-                 "speedup_vs_pandas_with_load": (load["load_s"] + base["compute_s"])
-                 / mine["cold_s"],
-                 "figures_agree": mine["figure"] == base["figure"]}
-        report["detectors"][name] = entry
-        print(f"{name:12s} ibis {mine['cold_s']:.2f}s cold / {mine['warm_s']:.2f}s warm, "
-              f"+{mine['peak_mb']:.0f} MB | pandas {base['compute_s']:.2f}s, "
-              f"+{base['peak_mb']:.0f} MB (after a {load['load_s']:.0f}s, "
-              f"{load['frame_mb']:.0f} MB load) | x{entry['speedup_vs_pandas_compute']:.1f} "
-              f"compute, x{entry['speedup_vs_pandas_with_load']:.1f} with load", flush=True)
-        print(f"    ibis {mine['figure']}\n    pandas {base['figure']}", flush=True)
-    if args.merge and args.out.exists():
-        previous = json.loads(args.out.read_text(encoding="utf-8"))
-        previous["detectors"].update(report["detectors"])
-        previous["runs"] = [*previous.get("runs", [previous["machine"]]), report["machine"]]
-        report = {**previous, "machine": report["machine"]}
+    if args.task:
+        print(json.dumps(run_task(args), default=str))
+        return
+    report = drive(args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    print(f"wrote {args.out}", file=sys.stderr)
 
 
 if __name__ == "__main__":
