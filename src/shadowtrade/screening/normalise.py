@@ -52,6 +52,7 @@ _VOWELS = re.compile(r"[aeiou]")
 _DOUBLED = re.compile(r"(.)\1")
 _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
+_ALTERNATIVES = re.compile(r"(?<=\w\w)\s*/\s*(?=\w\w)")  # not J/V, I/E
 # Belarusian spellings of names Russian spells with e and ov (Piatrouna = Petrovna,
 # Valiantsina = Valentina, Novikau = Novikov, Novikava = Novikova).
 _BELARUSIAN = ((re.compile(r"(?<=[bdfghklmnprstvz])i[iy]?a(?=[bdfghklmnprstvz])"), "e"),
@@ -181,8 +182,17 @@ def latin_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def prepare_name(raw: str) -> PreparedName:
-    """Prepare a name of any script for comparison (cached)."""
+    """Prepare a name of any script for comparison (cached). Names a publisher wrote together
+    as 'A / B' are compared as either.
+
+    >>> len(prepare_name("Роман Сергеевич УДАЛОВ / Роман Сергiйович УДАЛОВ").variants)
+    2
+    """
     text = " ".join(raw.split())
+    if "/" in text:
+        parts = [p for p in _ALTERNATIVES.split(text) if p.strip()][:3]
+        if len(parts) > 1:
+            return _alternatives(raw, [prepare_name(p) for p in parts])
     script = detect_script(text)
     if script == "hangul":
         return _prepare_hangul(text)
@@ -205,6 +215,15 @@ def prepare_name(raw: str) -> PreparedName:
         if joined != words:
             variants.append(_tokens(joined, _bracketed(text), country_qualifier(joined)[0]))
     return _named(raw, script, tuple(variants), korean, country)
+
+
+def _alternatives(raw: str, names: list[PreparedName]) -> PreparedName:
+    """One name whose variants are all the alternatives' variants (the first one's other
+    features: script, Korean readings, country)."""
+    first = names[0]
+    variants = tuple(v for name in names for v in name.variants)
+    korean = tuple(dict.fromkeys(r for name in names for r in name.korean))
+    return first._replace(raw=raw, variants=variants, korean=korean)
 
 
 def _bracketed(text: str) -> set[str]:
