@@ -24,16 +24,16 @@ import io
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import subprocess
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from measure import PeakMemory, machine
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -46,93 +46,51 @@ FULL_BACI_ROWS = 250_000_000
 CLUSTER_NODES, CORES_PER_NODE = 10, 8
 
 
-class PeakMemory:
-    """Peak resident memory of this process and all its children (the JVM, Python workers)."""
-
-    def __init__(self) -> None:
-        import psutil
-
-        self.process = psutil.Process()
-        self.peak = 0
-        self.running = False
-
-    def _rss(self) -> int:
-        total = self.process.memory_info().rss
-        for child in self.process.children(recursive=True):
-            try:
-                total += child.memory_info().rss
-            except Exception:  # noqa: BLE001 - a worker that just ended
-                pass
-        return total
-
-    def __enter__(self) -> PeakMemory:
-        self.running = True
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-        self.thread.start()
-        return self
-
-    def _sample(self) -> None:
-        while self.running:
-            self.peak = max(self.peak, self._rss())
-            time.sleep(0.05)
-
-    def __exit__(self, *exc: object) -> None:
-        self.running = False
-        self.thread.join()
-
-    @property
-    def peak_mb(self) -> float:
-        return self.peak / 2**20
-
-
 def build_dataset(scale: float) -> tuple[Path, Path, int]:
-    """A DuckDB warehouse of synthetic BACI rows (plus mirror totals for the conduits) and its
-    Parquet export in the layout ``data export`` writes. Built once per scale."""
-    import duckdb
-
+    """A warehouse of synthetic BACI rows (plus the conduits' own import totals), filled through
+    the warehouse's public ``add_flow_rows``, and its Parquet export (``data export``). Built
+    once per scale."""
     from shadowtrade.sources.synthetic_baci import SyntheticSpec, country_rows, year_table
-    from shadowtrade.warehouse.export import SCHEMA_VERSION
+    from shadowtrade.warehouse import Warehouse, add_flow_rows
+    from shadowtrade.warehouse.export import export_parquet
 
     folder = WORK / f"scale_{scale:g}"
     db, export = folder / "warehouse.duckdb", folder / "export"
     if db.exists() and (export / "SCHEMA_VERSION").exists():
-        with duckdb.connect(str(db), read_only=True) as con:
-            return db, export, int(con.execute("SELECT count(*) FROM flows").fetchone()[0])
+        with Warehouse(db, read_only=True) as warehouse:
+            return db, export, int(warehouse.sql_rows("SELECT count(*) FROM flows")[0][0])
     shutil.rmtree(folder, ignore_errors=True)
-    export.mkdir(parents=True)
+    folder.mkdir(parents=True)
     spec = SyntheticSpec(years=YEARS, scale=scale)
-    with duckdb.connect(str(db)) as con:
+    with Warehouse(db) as warehouse:
+        con = warehouse.con
         codes = [(code, iso3) for code, _, _, iso3 in country_rows()]
-        con.execute("CREATE TABLE codes (code INTEGER, iso3 VARCHAR)")
+        con.execute("CREATE TEMP TABLE codes (code INTEGER, iso3 VARCHAR)")
         con.executemany("INSERT INTO codes VALUES (?, ?)", codes)
         for year in range(YEARS[0], YEARS[1] + 1):
-            raw = year_table(year, spec)  # noqa: F841 - read by DuckDB below
-            con.execute("""
-                CREATE OR REPLACE TABLE part AS
+            raw = year_table(year, spec)
+            con.register("raw", raw)
+            add_flow_rows(warehouse, """
                 SELECT 'baci' AS source, 'HS17' AS dataset, 'V202501' AS release, 'A' AS freq,
                        CAST(t AS SMALLINT) AS year, CAST(NULL AS TINYINT) AS month,
-                       e.iso3 AS exporter, m.iso3 AS importer, e.iso3 AS reporter,
+                       e.iso3 AS exporter, m.iso3 AS importer, 'BACI' AS reporter,
                        false AS aggregate, 'HS17' AS hs_revision, CAST(k AS VARCHAR) AS hs_code,
                        CAST(v AS DOUBLE) * 1000 AS value, 'USD' AS currency,
-                       TRY_CAST(q AS DOUBLE) * 1000 AS quantity, 'kg' AS unit,
-                       CAST(1 AS INTEGER) AS load_id
-                FROM raw JOIN codes e ON e.code = i JOIN codes m ON m.code = j""")
-            if year == YEARS[0]:
-                con.execute("CREATE TABLE flows AS SELECT * FROM part")
-            else:
-                con.execute("INSERT INTO flows SELECT * FROM part")
-        con.execute("DROP TABLE part")
+                       TRY_CAST(q AS DOUBLE) * 1000 AS quantity, 'kg' AS unit
+                FROM raw JOIN codes e ON e.code = i JOIN codes m ON m.code = j""",
+                          label=f"synthetic BACI {year}")
+            con.unregister("raw")
         # The conduits' own import reports (what re-routing compares the exporters' against).
-        con.execute(f"""
-            INSERT INTO flows
-            SELECT 'mirror', 'imports-by-partner', 'synthetic', 'A', year, NULL, exporter,
-                   importer, importer, false, 'TOTAL', 'TOTAL', sum(value) * 1.05, 'USD', NULL,
-                   NULL, 1
-            FROM flows WHERE importer IN {CONDUITS!r} GROUP BY year, exporter, importer""")
-        con.execute(f"COPY (SELECT * FROM flows) TO '{export / 'flows'}' "
-                    "(FORMAT PARQUET, PARTITION_BY (source, year), COMPRESSION ZSTD)")
-        rows = int(con.execute("SELECT count(*) FROM flows").fetchone()[0])
-    (export / "SCHEMA_VERSION").write_text(SCHEMA_VERSION + "\n")
+        add_flow_rows(warehouse, f"""
+            SELECT 'mirror' AS source, 'imports-by-partner' AS dataset, 'synthetic' AS release,
+                   'A' AS freq, year, CAST(NULL AS TINYINT) AS month, exporter, importer,
+                   importer AS reporter, false AS aggregate, 'TOTAL' AS hs_revision,
+                   'TOTAL' AS hs_code, sum(value) * 1.05 AS value, 'USD' AS currency,
+                   CAST(NULL AS DOUBLE) AS quantity, CAST(NULL AS VARCHAR) AS unit
+            FROM flows WHERE importer IN {CONDUITS!r} GROUP BY year, exporter, importer""",
+                      label="synthetic conduit imports")
+        export_parquet(warehouse, export)
+        rows = int(warehouse.sql_rows("SELECT count(*) FROM flows")[0][0])
     return db, export, rows
 
 
@@ -152,7 +110,7 @@ def queries() -> dict[str, Callable[[Any], Any]]:
 
 
 def timed(run: Callable[[], Any]) -> dict[str, Any]:
-    with PeakMemory() as memory:
+    with PeakMemory(children=True, interval=0.05) as memory:
         start = time.perf_counter()
         figure = run()
         cold = time.perf_counter() - start
@@ -202,13 +160,13 @@ def bench_screening(session: Any, count: int) -> dict[str, Any]:
     frame.to_parquet(source, index=False)
     text = frame.to_csv(index=False)
     out: dict[str, Any] = {"names": count, "entities": screener.entity_count}
-    with PeakMemory() as memory:
+    with PeakMemory(children=True, interval=0.05) as memory:
         start = time.perf_counter()
         summary = screen_csv(screener, io.StringIO(text), io.StringIO())
         seconds = time.perf_counter() - start
     out["local"] = {"seconds": round(seconds, 2), "names_per_s": round(count / seconds),
                     "peak_rss_mb": round(memory.peak_mb), "with_hits": summary.rows_with_hits}
-    with PeakMemory() as memory:
+    with PeakMemory(children=True, interval=0.05) as memory:
         start = time.perf_counter()
         summary = screen_parquet(session, screener, str(source), str(target))
         seconds = time.perf_counter() - start
@@ -255,18 +213,16 @@ def main() -> None:
     parser.add_argument("--names", type=int, default=4000, help="Names to batch-screen.")
     args = parser.parse_args()
 
-    import ibis
-
     from shadowtrade.warehouse.engine import spark_flows, spark_session
 
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     db, export, rows = build_dataset(args.scale)
     print(f"dataset: {rows:,} flow rows ({time.perf_counter() - started:.0f} s to build)")
-    import duckdb
+    from shadowtrade.warehouse import Warehouse
 
-    con = duckdb.connect(str(db), read_only=True)
-    duck = ibis.duckdb.from_connection(con).table("flows")
+    warehouse = Warehouse(db, read_only=True)
+    duck = warehouse.table("flows")
     results: dict[str, Any] = {"duckdb": {}, "spark_local2": {}}
     for name, run in queries().items():
         results["duckdb"][name] = timed(lambda run=run: run(duck))
@@ -296,8 +252,7 @@ def main() -> None:
                             capture_output=True, text=True).stdout.strip()
     report = {
         "benchmark": "spark", "commit": commit, "when": dt.datetime.now(dt.UTC).isoformat(),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+        "machine": machine(),
         "data": {"flow_rows": rows, "years": YEARS, "scale": args.scale,
                  "spark_input_partitions": partitions, "spark_job_overhead_s": round(overhead, 3)},
         "results": results, "same_figures": same, "screening": screening,
