@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shadowtrade.screening import loading
+from shadowtrade.screening import index, loading
 from shadowtrade.screening.query import ScreenQuery
 from shadowtrade.warehouse.core import Warehouse
 
@@ -49,3 +49,17 @@ def test_other_code_does_not_read_the_cache(warehouse: Warehouse, tmp_path: Path
     loading.cached_screener(warehouse, tmp_path / "cache")
     (after,) = (tmp_path / "cache").glob("screening-*.pickle")  # the old one is replaced
     assert after.name != before.name
+
+
+def test_a_new_list_version_prepares_only_its_new_names(
+        warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loading.cached_screener(warehouse, tmp_path / "cache")
+    updated = tmp_path / "internal.csv"
+    updated.write_text(updated.read_text() + "c3,PAK TO-CHUN,Person\n")  # UN KPi.048
+    loading.load_list_files(warehouse, [updated], dataset="internal")
+    prepared: list[str] = []
+    real = index._prepared
+    monkeypatch.setattr(index, "_prepared", lambda raw: prepared.append(raw) or real(raw))
+    engine = loading.cached_screener(warehouse, tmp_path / "cache")
+    assert prepared == ["PAK TO-CHUN"]
+    assert engine.screen(ScreenQuery.build(["Pak To Chun"]))["results"][0]["id"] == "internal-c3"

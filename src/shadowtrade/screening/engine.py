@@ -13,11 +13,12 @@ running server never sees half an index.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from shadowtrade.errors import NotFoundError, ShadowtradeError, UsageError
 from shadowtrade.screening.heap import collector_paused
-from shadowtrade.screening.index import CandidateIndex
+from shadowtrade.screening.index import CandidateIndex, Prepared
 from shadowtrade.screening.names import compare_names
 from shadowtrade.screening.normalise import prepare_name
 from shadowtrade.screening.query import ScreenQuery
@@ -41,10 +42,11 @@ def check_options(threshold: float, limit: int) -> None:
 class Screener:
     """Screens queries against a fixed set of listed entities (FtM dicts)."""
 
-    def __init__(self, entities: list[dict[str, Any]]) -> None:
+    def __init__(self, entities: list[dict[str, Any]],
+                 known: Mapping[str, Prepared] | None = None) -> None:
         started = time.perf_counter()
         with collector_paused():  # see heap.py: a quarter faster, no collector pauses after
-            self.index = CandidateIndex(entities)
+            self.index = CandidateIndex(entities, known)
         self.datasets = sorted({d for e in entities for d in e.get("datasets", [])})
         self.build_seconds = time.perf_counter() - started
 

@@ -12,6 +12,7 @@ identifiers) to entities. A query collects the entities sharing its rarest keys.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -26,6 +27,7 @@ IDENTIFIER_PROPS = ("passportNumber", "idNumber", "imoNumber", "registrationNumb
                     "innCode", "ogrnCode", "mmsi", "leiCode", "swiftBic")
 MAX_POSTINGS = 1000
 ALWAYS_USED = 2
+Prepared = tuple[PreparedName, frozenset[str]]  # a name prepared, and its index keys
 RELATIVE_FLOOR = 0.5  # candidates sharing much less than the best one are not scored
 
 
@@ -42,20 +44,35 @@ class IndexedEntity:
     identifiers: frozenset[str]
 
     @classmethod
-    def from_ftm(cls, entity: dict[str, Any]) -> IndexedEntity:
-        """Prepare one FtM entity dict."""
+    def from_ftm(cls, entity: dict[str, Any],
+                 known: Mapping[str, Prepared] | None = None) -> IndexedEntity:
+        """Prepare one FtM entity dict (names found in ``known`` are not prepared again)."""
         props = entity.get("properties", {})
-        strong = list(dict.fromkeys(props.get("name", []) + props.get("alias", [])))
-        weak = [w for w in props.get("weakAlias", []) if w not in strong]
-        raws = strong + weak
-        names = tuple(prepare_name(n) for n in raws)
+        raws, strong = raw_names(props)
+        prepared = [(known.get(raw) if known else None) or _prepared(raw) for raw in raws]
         idents = frozenset(ident for p in IDENTIFIER_PROPS for v in props.get(p, ())
                            if len(ident := normalise_identifier(v)) >= 5)
         countries = frozenset(props.get("nationality", []) + props.get("country", [])
                               + props.get("flag", []))
-        keys = tuple(keys_of(raw) for raw in raws)
-        return cls(entity, names, keys, frozenset(range(len(strong), len(names))),
+        return cls(entity, tuple(name for name, _ in prepared),
+                   tuple(keys for _, keys in prepared), frozenset(range(strong, len(raws))),
                    tuple(props.get("birthDate", [])), countries, idents)
+
+
+def raw_names(props: Mapping[str, list[str]]) -> tuple[list[str], int]:
+    """An entity's distinct names and aliases, then its other weak aliases; and how many
+    are strong.
+
+    >>> raw_names({"name": ["A"], "alias": ["B", "A"], "weakAlias": ["B", "C"]})
+    (['A', 'B', 'C'], 2)
+    """
+    strong = list(dict.fromkeys(props.get("name", []) + props.get("alias", [])))
+    weak = [w for w in props.get("weakAlias", []) if w not in strong]
+    return strong + weak, len(strong)
+
+
+def _prepared(raw: str) -> Prepared:
+    return prepare_name(raw), keys_of(raw)
 
 
 def name_keys(name: PreparedName) -> set[str]:
@@ -83,13 +100,26 @@ def keys_of(raw: str) -> frozenset[str]:
 
 
 class CandidateIndex:
-    """Postings from keys to entity positions, over a fixed list of entities."""
+    """Postings from keys to entity positions, over a fixed list of entities.
 
-    def __init__(self, entities: list[dict[str, Any]]) -> None:
-        self.entries = [IndexedEntity.from_ftm(e) for e in entities]
+    ``known`` holds names prepared before (by :meth:`prepared_names` of the index this one
+    replaces, made by the same code): a new version of the lists mostly repeats the old names.
+    """
+
+    def __init__(self, entities: list[dict[str, Any]],
+                 known: Mapping[str, Prepared] | None = None) -> None:
+        self.entries = [IndexedEntity.from_ftm(e, known) for e in entities]
         self.postings = Postings.build(_entity_keys(entry) for entry in self.entries)
         self.by_id = {entry.entity["id"]: entry for entry in self.entries}
         self.name_count = sum(len(entry.names) for entry in self.entries)
+
+    def prepared_names(self) -> dict[str, Prepared]:
+        """Every listed name (as the list wrote it) with its prepared form and index keys."""
+        found: dict[str, Prepared] = {}
+        for entry in self.entries:
+            raws, _ = raw_names(entry.entity.get("properties", {}))
+            found.update(zip(raws, zip(entry.names, entry.keys)))
+        return found
 
     def candidates(self, names: list[PreparedName], identifiers: tuple[str, ...],
                    limit: int, keys: set[str] | None = None) -> list[int]:

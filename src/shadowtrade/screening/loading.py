@@ -17,13 +17,14 @@ import hashlib
 import json
 import os
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 
 from shadowtrade.errors import NoDataError
 from shadowtrade.screening.engine import Screener
 from shadowtrade.screening.heap import collector_paused
+from shadowtrade.screening.index import Prepared
 from shadowtrade.screening.query import ScreenQuery
 from shadowtrade.sources.lists.catalog import FoundList, find_in_mirror
 from shadowtrade.sources.lists.parsed import ParsedList
@@ -67,37 +68,49 @@ def load_list_files(warehouse: Warehouse, paths: list[Path],
     return [store_list_version(warehouse, _version(found.read(), found.paths))]
 
 
-def build_screener(warehouse: Warehouse, datasets: list[str] | None = None) -> Screener:
-    """An engine over the loaded lists (all, or some datasets)."""
+def build_screener(warehouse: Warehouse, datasets: list[str] | None = None,
+                   known: Mapping[str, Prepared] | None = None) -> Screener:
+    """An engine over the loaded lists (all, or some datasets); names in ``known`` (from
+    an engine built by the same code) are not prepared again."""
     entities = read_list_entities(warehouse, datasets)
     if not entities:
         raise NoDataError("no sanctions list is loaded: run 'shadowtrade lists load --mirror "
                           "DIR' or 'shadowtrade lists fetch --load' first")
-    return Screener(entities)
+    return Screener(entities, known)
 
 
 def cached_screener(warehouse: Warehouse, cache_dir: Path,
                     datasets: list[str] | None = None) -> Screener:
     """Like :func:`build_screener`, but keeps the built engine in ``cache_dir`` (keyed by the
     loaded list versions and the screening code) so the next command starts in a fraction of
-    the build time.
+    the build time. After a list update, the names of the engine cached before are reused:
+    only new names are prepared.
 
     The cache is written by this program into the user's own data folder and read back only
     when its key matches the loaded versions; a broken cache file is rebuilt.
     """
     versions = [(s.dataset, s.sha256, s.load_id) for s in list_status(warehouse)]
-    key = hashlib.sha256(json.dumps([versions, sorted(datasets or []), code_fingerprint()])
-                         .encode()).hexdigest()
-    path = cache_dir / f"screening-{key[:20]}.pickle"
+    key = hashlib.sha256(json.dumps([versions, sorted(datasets or [])]).encode()).hexdigest()
+    path = cache_dir / f"screening-{code_fingerprint()}-{key[:20]}.pickle"
     engine = read_cached(path)
     if engine is not None:
         return engine
-    engine = build_screener(warehouse, datasets)
+    engine = build_screener(warehouse, datasets, _known_names(cache_dir))
     cache_dir.mkdir(parents=True, exist_ok=True)
     for old in cache_dir.glob("screening-*.pickle"):
         old.unlink(missing_ok=True)
     write_cached(engine, path)
     return engine
+
+
+def _known_names(cache_dir: Path) -> dict[str, Prepared] | None:
+    """The prepared names of the engine cached by this code for other list versions."""
+    for path in sorted(cache_dir.glob(f"screening-{code_fingerprint()}-*.pickle"),
+                       key=lambda p: p.stat().st_mtime, reverse=True):
+        previous = read_cached(path)
+        if previous is not None:
+            return previous.index.prepared_names()
+    return None
 
 
 @lru_cache(maxsize=1)
