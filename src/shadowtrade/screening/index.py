@@ -12,6 +12,7 @@ identifiers) to entities. A query collects the entities sharing its rarest keys.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,11 +28,12 @@ IDENTIFIER_PROPS = ("passportNumber", "idNumber", "imoNumber", "registrationNumb
                     "innCode", "ogrnCode", "mmsi", "leiCode", "swiftBic")
 MAX_POSTINGS = 1000
 ALWAYS_USED = 2
+_NONE: frozenset = frozenset()  # shared by the many entities without identifiers or weak aliases
 Prepared = tuple[PreparedName, frozenset[str]]  # a name prepared, and its index keys
 RELATIVE_FLOOR = 0.5  # candidates sharing much less than the best one are not scored
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndexedEntity:
     """A listed entity with its names prepared and its qualifiers extracted."""
 
@@ -54,9 +56,10 @@ class IndexedEntity:
                            if len(ident := normalise_identifier(v)) >= 5)
         countries = frozenset(props.get("nationality", []) + props.get("country", [])
                               + props.get("flag", []))
+        weak = frozenset(range(strong, len(raws)))
         return cls(entity, tuple(name for name, _ in prepared),
-                   tuple(keys for _, keys in prepared), frozenset(range(strong, len(raws))),
-                   tuple(props.get("birthDate", [])), countries, idents)
+                   tuple(keys for _, keys in prepared), weak or _NONE,
+                   tuple(props.get("birthDate", ())), countries or _NONE, idents or _NONE)
 
 
 def raw_names(props: Mapping[str, list[str]]) -> tuple[list[str], int]:
@@ -96,7 +99,7 @@ def name_keys(name: PreparedName) -> set[str]:
 @lru_cache(maxsize=300_000)
 def keys_of(raw: str) -> frozenset[str]:
     """The index keys of a raw name (cached: lists repeat names across publishers)."""
-    return frozenset(name_keys(prepare_name(raw)))
+    return frozenset(map(sys.intern, name_keys(prepare_name(raw))))  # one string per key
 
 
 class CandidateIndex:
