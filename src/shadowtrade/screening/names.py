@@ -81,14 +81,12 @@ def word_similarity(text_a: str, text_b: str) -> tuple[float, str]:
     """:func:`token_similarity` on two words' texts, cached (strings hash fast)."""
     if text_a == text_b:
         return 1.0, "="
+    a, b = make_token(text_a), make_token(text_b)
+    if a.skeleton == b.skeleton:
+        return 0.95, "spelling"
     if text_a.endswith(PATRONYMIC_ENDINGS) and text_b.endswith(PATRONYMIC_ENDINGS) and \
             is_patronymic(text_a) and is_patronymic(text_b):  # -ovich alike: compare fathers
         return word_similarity(patronymic_stem(text_a), patronymic_stem(text_b))
-    a, b = make_token(text_a), make_token(text_b)
-    if a.text == b.text:
-        return 1.0, "="
-    if a.skeleton == b.skeleton:
-        return 0.95, "spelling"
     if same_group(a.text, b.text):
         return 0.9, "name group"
     if len(a.skeleton) >= 4 and abs(len(a.skeleton) - len(b.skeleton)) <= 2 and \
@@ -295,7 +293,10 @@ def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
                 best = found
     assert best is not None
     score, detail = best[0], None
-    for other in (_compact(query, candidate), _acronym(query, candidate), whole):
+    others = [_compact(query, candidate), whole]
+    if query.acronym or candidate.acronym:
+        others.append(_acronym(query, candidate))
+    for other in others:
         if other[0] > score:
             score, detail = other
     detail = detail or _explain(best)

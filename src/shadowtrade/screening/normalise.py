@@ -236,6 +236,8 @@ def _bracketed(text: str) -> set[str]:
 def _tokens(words: list[str], minor: set[str], qualified: int = 0) -> tuple[Token, ...]:
     """Tokens of the words; bracketed words, a trailing country qualifier (its last
     ``qualified`` words) and patronymics (inside a name of three words or more) weigh less."""
+    if not minor and not qualified and len(words) < 3:
+        return tuple(make_token(word) for word in words)
     tokens = []
     for position, word in enumerate(words):
         token = make_token(word)

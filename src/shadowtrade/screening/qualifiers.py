@@ -65,6 +65,8 @@ def country_phrases() -> dict[tuple[str, ...], str]:
 def country_qualifier(words: list[str]) -> tuple[int, str]:
     """How many trailing words say 'of (the) COUNTRY', and the country's code (0 and '' when
     the name does not end so). The name must keep at least two words of its own."""
+    if "of" not in words:
+        return 0, ""
     phrases = country_phrases()
     for start in range(2, len(words) - 1):
         if words[start] != "of":
