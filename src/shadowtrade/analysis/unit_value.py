@@ -105,45 +105,51 @@ def _products(flows: ir.Table, params: UnitValueParams) -> ir.Table:
     return rows.mutate(key=key)
 
 
-def _pairs(rows: ir.Table, keys: list[str]) -> ir.Table:
-    """Sums per corridor (exporter, importer), product key, year and frequency: one pass."""
+def _pairs(rows: ir.Table, keys: list[str], world: bool = False) -> ir.Table:
+    """Sums per corridor (exporter, importer), product key, year and frequency: one pass.
+
+    ``world``: only what the reference needs (value with a quantity, quantity), which keeps
+    the aggregate over every corridor (millions of groups at BACI scale) as light as it can be.
+    """
     has_qty = rows.quantity.fill_null(0) > 0
-    return rows.group_by([*keys, "freq", "exporter", "importer"]).aggregate(
-        value=rows.value.sum(),
-        value_with_quantity=ibis.cases((has_qty, rows.value), else_=0.0).sum(),
-        quantity=ibis.cases((has_qty, rows.quantity), else_=0.0).sum(),
-        flows=rows.count(),
-    )
+    sums = {"value_with_quantity": ibis.cases((has_qty, rows.value), else_=0.0).sum(),
+            "quantity": ibis.cases((has_qty, rows.quantity), else_=0.0).sum()}
+    if not world:
+        sums = {"value": rows.value.sum(), **sums, "flows": rows.count()}
+    return rows.group_by([*keys, "freq", "exporter", "importer"]).aggregate(**sums)
 
 
 def _sums(pairs: ir.Table, keys: list[str]) -> ir.Table:
-    """Value, value with a quantity, quantity, flows and corridors per ``keys``.
+    """Sums of the pairs' columns and ``corridors`` (pairs) per ``keys``.
 
     Keeps a source's annual rows where it has them, deciding on the small aggregate rather than
     on every row (a window as a column, then the filter: the form Spark accepts too).
     """
+    columns = [c for c in pairs.columns if c not in (*keys, "freq", "exporter", "importer")]
     table = pairs.group_by([*keys, "freq"]).aggregate(
-        value=pairs.value.sum(), value_with_quantity=pairs.value_with_quantity.sum(),
-        quantity=pairs.quantity.sum(), flows=pairs.flows.sum(), corridors=pairs.count(),
-    )
+        **{c: pairs[c].sum() for c in columns}, corridors=pairs.count())
     table = table.mutate(_annual=(table.freq == "A").cast("int8"))
     table = table.mutate(_best=table._annual.max().over(group_by=["source"]))
     return table.filter(table._annual == table._best).drop("_annual", "_best", "freq")
 
 
 def unit_value_sums(flows: ir.Table, params: UnitValueParams) -> ir.Table:
-    """Per source, product and year: the corridor's sums and the world reference, one scan.
+    """Per source, product and year: the corridor's sums and the world reference.
 
     The columns of :func:`unit_value_table` before the history (``previous_year`` and the
-    changes); a few rows per product, small enough to materialise.
+    changes); a few rows per product, small enough to materialise. The corridor and the world
+    are two pipelines from ``flows``: the corridor's own scan is cheap (its exporter and
+    importer filter rows while the engine reads them), and the world's aggregate is read once
+    rather than kept as a shared intermediate of millions of rows.
     """
     keys = ["source", "currency", "key", "year"]
-    pairs = _pairs(_products(flows, params), keys)
-    own = side_condition(pairs.exporter, pairs.year, params.exporter) & side_condition(
-        pairs.importer, pairs.year, params.importer)
-    corridor = _sums(pairs.filter(own), keys)
-    everyone = _sums(pairs, keys).rename(all_value="value_with_quantity", all_quantity="quantity",
-                                        all_corridors="corridors").drop("value", "flows")
+    years = params.years
+    mine = flows.filter(flows.year.between(*years))
+    mine = mine.filter(side_condition(mine.exporter, mine.year, params.exporter, years),
+                       side_condition(mine.importer, mine.year, params.importer, years))
+    corridor = _sums(_pairs(_products(mine, params), keys), keys)
+    everyone = _sums(_pairs(_products(flows, params), keys, world=True), keys).rename(
+        all_value="value_with_quantity", all_quantity="quantity", all_corridors="corridors")
     table = left_join(corridor, everyone, keys)
     return table.mutate(
         unit_value=ratio(table.value_with_quantity, table.quantity),
