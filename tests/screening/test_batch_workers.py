@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
+from typer.testing import CliRunner
+
+from shadowtrade.cli import app
 from shadowtrade.screening.batch import ScreenOptions, screen_csv
 from shadowtrade.screening.engine import Screener
 
@@ -34,3 +38,21 @@ def test_a_repeated_row_gets_the_same_hits(engine: Screener) -> None:
     screen_csv(engine, io.StringIO("name\nRi Che-son\nRi Che-son\n"), out)
     first, second = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert first["hits"] == second["hits"] != ""
+
+
+def test_cli_batch_on_two_workers(tmp_path: Path) -> None:
+    listed = tmp_path / "internal.csv"  # two UN DPRK names (KPi.002, KPi.066), made up ids
+    listed.write_text("id,name,schema\nc1,RI JE-SON,Person\nc2,YUN HO-JIN,Person\n")
+    runner = CliRunner()
+    home = ["--home", str(tmp_path / "home"), "--quiet"]
+    loaded = runner.invoke(app, [*home, "lists", "load", str(listed), "--dataset", "internal"])
+    assert loaded.exit_code == 0, loaded.output
+    source = tmp_path / "customers.csv"
+    source.write_text("ref,name\nA,Yun Ho-chin\nB,Jane Nobody\nC,Ri Che-son\n")
+    hits = tmp_path / "hits.csv"
+    result = runner.invoke(app, [*home, "screen", "--input", str(source), "--output", str(hits),
+                                 "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(hits.open(encoding="utf-8")))
+    assert [(r["ref"], r["top_id"]) for r in rows] == [
+        ("A", "internal-c2"), ("B", ""), ("C", "internal-c1")]

@@ -152,12 +152,14 @@ def screen(
     output: Path = typer.Option(None, "--output", help="CSV written by a batch run."),
     name_column: str = typer.Option("name", "--name-column", help="Column holding names."),
     schema_column: str = typer.Option("schema", "--schema-column", help="Column of schemata."),
+    workers: int = typer.Option(1, "--workers", min=1,
+                                help="Processes screening a batch (they share the index)."),
     as_json: bool = JSON,
 ) -> None:
     """Screen a name (or a CSV of names) against the loaded sanctions lists."""
     if input_file is not None:
         options = batch.ScreenOptions(name_column, schema_column, threshold, limit,
-                                      tuple(dataset or ()))
+                                      tuple(dataset or ()), workers)
         if settings().engine == "spark":
             _run_spark_screen(input_file, output, options)
             return
