@@ -37,10 +37,10 @@ class ListWatcher:
 
     def __init__(self, holder: EngineHolder, warehouse_path: Path, interval: float = 30.0,
                  datasets: list[str] | None = None,
-                 build: Callable[[Warehouse, list[str] | None], Screener] = build_screener
+                 build: Callable[[Warehouse, list[str] | None], Screener] | None = None
                  ) -> None:
         self.holder, self.path, self.interval = holder, warehouse_path, interval
-        self.datasets, self.build = datasets, build
+        self.datasets, self.build = datasets, build or self._rebuild
         self.versions = loaded_versions(warehouse_path)
         self.swaps = 0
         self._stop = threading.Event()
@@ -71,6 +71,12 @@ class ListWatcher:
         self.versions = current
         self.swaps += 1
         return True
+
+    def _rebuild(self, warehouse: Warehouse, datasets: list[str] | None) -> Screener:
+        """A new engine; the names the serving engine prepared are reused, not prepared
+        again (a new list version mostly repeats the old names)."""
+        known = self.holder.engine.index.prepared_names() if self.holder.ready else None
+        return build_screener(warehouse, datasets, known)
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
