@@ -292,14 +292,12 @@ def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
             if best is None or found[0] > best[0]:
                 best = found
     assert best is not None
-    score, detail = best[0], None
     others = [_compact(query, candidate), whole]
     if query.acronym or candidate.acronym:
         others.append(_acronym(query, candidate))
-    for other in others:
-        if other[0] > score:
-            score, detail = other
-    detail = detail or _explain(best)
+    score, detail = max(others, key=lambda other: other[0])
+    if score <= best[0]:
+        score, detail = best[0], _explain(best)
     if query.country and candidate.country and query.country != candidate.country:
         score -= COUNTRY_CONFLICT_PENALTY
         detail = detail + [f"country '{query.country}' differs from '{candidate.country}': "
