@@ -5,7 +5,7 @@ name order, and the Korean reading of a name when it has one.
 >>> [t.text for t in name.variants[0]], name.korean
 (['jong', 'un', 'kim'], (('gim', 'jongon', 'KIM | Jong-un'),))
 >>> prepare_name("ОАО Беларуськалий").variants[0][0].weight
-0.3
+0.2
 >>> skeleton("Alexander") == skeleton("Aleksander"), skeleton("Yuriy") == skeleton("Jurij")
 (True, True)
 """
@@ -35,6 +35,7 @@ ORG_FORMS = frozenset(
 PARTICLES = frozenset("al el bin ibn bint abu abd de da di del van von der la le du y".split())
 TITLES = frozenset("mr mrs ms miss dr prof sir".split())
 MAX_TOKENS = 12
+ORG_FORM_WEIGHT = 0.2  # LLC, OOO, JSC, Company: what kind of body, not which one
 QUALIFIER_WEIGHT = 0.1  # 'of the DPRK': says where, not who
 PATRONYMIC_WEIGHT = 0.4  # one list writes the patronymic, another leaves it out
 
@@ -165,7 +166,8 @@ def make_token(word: str) -> Token:
     """A :class:`Token` for one lower-case ASCII word."""
     skel = skeleton(word)
     consonants = skel[:1] + _VOWELS.sub("", skel[1:])
-    weight = 0.3 if word in ORG_FORMS else 0.5 if (word in PARTICLES or len(word) == 1) else 1.0
+    weight = ORG_FORM_WEIGHT if word in ORG_FORMS else \
+        0.5 if (word in PARTICLES or len(word) == 1) else 1.0
     return Token(word, skel, _DOUBLED.sub(r"\1", consonants), weight)
 
 
