@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import ibis.expr.types as ir
+import pandas as pd
+import pyarrow as pa
 import pytest
 
 from shadowtrade.analysis.rerouting import ReroutingParams, detect_rerouting
 from shadowtrade.errors import NoDataError, UsageError
-from shadowtrade.sources.planted import CONDUITS
+from shadowtrade.sources.planted import CONDUITS, SCHEMA
 
 VIA = ("ARM", "GEO", "KAZ", "KGZ", "UZB")
 
@@ -84,3 +86,31 @@ def test_group_without_product_detail(flows: ir.Table) -> None:
 def test_base_after_year_is_refused() -> None:
     with pytest.raises(UsageError, match="base year 2023 must come before the year 2021"):
         ReroutingParams("RUS", "EU27", VIA, 2023, 2021)
+
+
+def _dated_member_rows(as_flows):  # type: ignore[no-untyped-def]
+    """The UK left the EU on 31 January 2020: its rows count for the EU in 2019 and 2020 only.
+    Made-up values; one row per exporter, partner and year, reported by the exporter."""
+    rows = [(exporter, importer, year, value)
+            for year in (2019, 2021, 2023)
+            for exporter, importer, value in (
+                ("GBR", "KGZ", 100.0), ("DEU", "KGZ", 100.0 * (year - 2018)),
+                ("GBR", "RUS", 50.0), ("DEU", "RUS", 200.0))]
+    frame = pd.DataFrame(rows, columns=["exporter", "importer", "year", "value"]).assign(
+        source="test", dataset="t", release="1", freq="A", month=None, aggregate=False,
+        hs_revision="TOTAL", hs_code="TOTAL", currency="USD", quantity=None, unit=None,
+        load_id=0)
+    frame["reporter"] = frame.exporter
+    return as_flows(pa.Table.from_pandas(frame[SCHEMA.names], schema=SCHEMA,
+                                         preserve_index=False))
+
+
+def test_a_member_that_left_counts_only_while_it_was_one(as_flows) -> None:  # type: ignore[no-untyped-def]
+    flows = _dated_member_rows(as_flows)
+    across = run(flows, sanctioner="EU", conduits=("KGZ",), base=2019, year=2021, min_ratio=0.0)
+    kgz = across.rows[0]  # membership changes between the years: the per-year condition
+    assert (kgz["base_value"], kgz["year_value"]) == (200.0, 300.0)
+    assert (kgz["target_base_value"], kgz["target_year_value"]) == (250.0, 200.0)
+    after = run(flows, sanctioner="EU", conduits=("KGZ",), base=2021, year=2023, min_ratio=0.0)
+    kgz = after.rows[0]  # no change within the years: one IN list, the UK left out
+    assert (kgz["base_value"], kgz["year_value"]) == (300.0, 500.0)
