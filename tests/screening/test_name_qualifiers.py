@@ -117,3 +117,20 @@ latin_names = st.text(alphabet=st.sampled_from(list("abdehiklmnoqrstuyz -'")), m
 @given(latin_names, arabic_names)
 def test_arabic_scores_are_in_the_unit_interval(a: str, b: str) -> None:
     assert 0.0 <= score(a, b) <= 1.0
+
+
+@pytest.mark.parametrize("korean, chinese", [
+    ("RI SONG HYOK", "Li Cheng He"),  # UN list: the same entry's alias
+    ("KIM JONG UN", "Jin Zheng En"),  # 金正恩 (synthetic pair, real reading)
+])
+def test_a_korean_name_meets_its_chinese_reading(korean: str, chinese: str) -> None:
+    assert score(korean, chinese) >= 0.8
+    assert score(chinese, korean) >= 0.8
+
+
+@pytest.mark.parametrize("korean, chinese", [
+    ("KIM JONG UN", "Jin Zheng Ri"), ("RI SONG HYOK", "Li Cheng Hua"),
+    ("PAK CHOL", "Pu Zhe"),  # two syllables: too little to tell a reading from chance
+])
+def test_other_chinese_names_are_not_readings(korean: str, chinese: str) -> None:  # synthetic
+    assert score(korean, chinese) < 0.7

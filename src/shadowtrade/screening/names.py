@@ -26,6 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from shadowtrade.screening import arabic
 from shadowtrade.screening.arabic import arabic_key
+from shadowtrade.screening.hanja_readings import matches_pinyin
 from shadowtrade.screening.name_groups import same_group
 from shadowtrade.screening.qualifiers import PATRONYMIC_ENDINGS, is_patronymic, patronymic_stem
 from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
@@ -35,6 +36,7 @@ EXTRA_QUERY_WEIGHT = 0.8  # an unmatched query word (the query said something th
 EXTRA_CANDIDATE_WEIGHT = 0.3  # an unmatched listed word (middle names, patronymics)
 COUNTRY_CONFLICT_PENALTY = 0.3  # 'Bank of Iran' is not 'Bank of Syria'
 ACRONYM_SCORE = 0.85
+CHINESE_READING_SCORE = 0.8  # each syllable has several Hanja: a reading, not a spelling
 SURNAME_WEIGHT, GIVEN_WEIGHT = 0.5, 1.0
 
 
@@ -270,6 +272,19 @@ def _korean(query: PreparedName, candidate: PreparedName) -> tuple[float, list[s
     return best
 
 
+def _chinese_reading(query: PreparedName, candidate: PreparedName) -> NameScore | None:
+    """A Korean name against its Chinese reading in pinyin (RI SONG HYOK = Li Cheng He)."""
+    for korean, other in ((query, candidate), (candidate, query)):
+        if not korean.syllables or other.script != "latin" or not other.variants:
+            continue
+        words = [t.text for t in other.variants[0]]
+        if matches_pinyin(korean.syllables, words):
+            detail = (f"'{' '.join(words)}' is the Chinese reading of the Korean "
+                      f"'{' '.join(korean.syllables)}': {CHINESE_READING_SCORE:.2f}",)
+            return NameScore(CHINESE_READING_SCORE, query.raw, candidate.raw, detail)
+    return None
+
+
 def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
     """Score two prepared names (the best reading of each), with the alignment that gave it."""
     if query.raw.casefold() == candidate.raw.casefold():
@@ -278,7 +293,12 @@ def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
         # Korean syllables are short: one letter apart is another syllable, so no fuzzy
         # fallback on the words here (it would confuse KIM SONG CHOL with KIM TONG CHOL).
         score, detail = _korean(query, candidate)
-        return NameScore(round(score, 3), query.raw, candidate.raw, tuple(detail))
+        chinese = _chinese_reading(query, candidate) if score < CHINESE_READING_SCORE else None
+        return chinese or NameScore(round(score, 3), query.raw, candidate.raw, tuple(detail))
+    if query.syllables or candidate.syllables:
+        chinese = _chinese_reading(query, candidate)
+        if chinese:
+            return chinese
     in_arabic = "arabic" in (query.script, candidate.script)
     whole = _arabic_compact(query, candidate) if in_arabic else (0.0, [])
     if whole[0] >= arabic.COMPACT_FACTOR:  # every consonant agrees: no word alignment beats it

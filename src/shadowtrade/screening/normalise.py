@@ -20,7 +20,7 @@ from typing import NamedTuple
 from shadowtrade.screening.arabic import script_key
 from shadowtrade.screening.korean import (
     is_common_surname, korean_key, romanise_hangul, segments_as_korean, split_hangul_name,
-    surname_key)
+    surname_key, syllable_keys)
 from shadowtrade.screening.qualifiers import (MINOR_WORDS, bracketed_country, country_qualifier,
                                               initials, is_patronymic)
 from shadowtrade.screening.scripts import detect_script, han_to_hangul, han_to_pinyin, to_latin
@@ -98,6 +98,7 @@ class PreparedName(NamedTuple):
     arabic: str = ""
     acronym: str = ""  # the one word of a name that may be an acronym ('FTB')
     patronymic: bool = False
+    syllables: tuple[str, ...] = ()  # a Latin Korean name's syllables, surname first
 
 
 def _named(raw: str, script: str, variants: tuple[tuple[Token, ...], ...],
@@ -216,7 +217,22 @@ def prepare_name(raw: str) -> PreparedName:
         joined = latin_words(_INNER_HYPHEN.sub("", text))
         if joined != words:
             variants.append(_tokens(joined, _bracketed(text), country_qualifier(joined)[0]))
-    return _named(raw, script, tuple(variants), korean, country)
+    named = _named(raw, script, tuple(variants), korean, country)
+    return named._replace(syllables=_syllables(korean)) if korean else named
+
+
+def _syllables(korean: tuple[tuple[str, str, str], ...]) -> tuple[str, ...]:
+    """The syllables of the first Korean reading, when its given name is written syllable by
+    syllable ('RI | Song Hyok', 'KIM | Jong-un'; not 'KIM | Jongun').
+
+    >>> _syllables((("li", "songhyog", "RI | Song Hyok"),))
+    ('ri', 'song', 'hyok')
+    """
+    surname, _, given = korean[0][2].partition(" | ")
+    parts = latin_words(given)
+    if len(parts) < 2 or not all(korean_key(p) in syllable_keys() for p in parts):
+        return ()
+    return (surname.lower(), *parts)
 
 
 def _alternatives(raw: str, names: list[PreparedName]) -> PreparedName:
