@@ -165,6 +165,13 @@ def test_the_same_release_replaces_only_the_years_it_covers(empty_warehouse: War
     assert len(parquet_on_disk(empty_warehouse)) == 2
 
 
+def test_rows_of_several_sources_keep_their_source(empty_warehouse: Warehouse) -> None:
+    mixed = pa.Table.from_pylist([flow(2021, 1.0), {**flow(2021, 2.0), "source": "mirror"}])
+    add_flow_rows(empty_warehouse, mixed)
+    assert empty_warehouse.sql_rows("SELECT source, value FROM flows ORDER BY value") == [
+        ("national", 1.0), ("mirror", 2.0)]
+
+
 def flow(year: int, value: float) -> dict[str, object]:
     return {"source": "national", "dataset": "imports", "release": "2026-01-01", "freq": "A",
             "year": year, "month": None, "exporter": "DEU", "importer": "KGZ",

@@ -318,7 +318,6 @@ def _constants(warehouse: Warehouse, select: str) -> tuple[dict[str, Any], int]:
 
 
 def _register(load: _Load, target: Path, constants: dict[str, Any], rows: int) -> None:
-    constants = {"source": load.source, "release": load.release, **constants}
     stored = StoredFile(load.load_id, flowstore.relative(load.warehouse, target), load.source,
                         load.release, constants, [], rows)
     stored.scope = flowstore.file_scope(load.warehouse, stored)
