@@ -69,12 +69,13 @@ class Screener:
         keys = set().union(*(keys for _, keys in prepared))
         only = set(datasets or ())
         scored = []
+        seen: dict = {}  # name pairs compared for this query (entries repeat names)
         for position in self.index.candidates([name for name, _ in prepared], query.identifiers,
                                               wanted, keys):
             entry = self.index.entries[position]
             if only and only.isdisjoint(entry.entity.get("datasets", ())):
                 continue
-            score, explanation = score_entity(query, entry, prepared)
+            score, explanation = score_entity(query, entry, prepared, seen)
             scored.append((score, entry.entity, explanation))
         scored.sort(key=lambda item: (-item[0], item[1]["id"]))
         results = [_result(entity, score, threshold, explanation)

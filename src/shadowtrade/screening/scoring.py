@@ -55,11 +55,14 @@ def prepare_query(query: ScreenQuery) -> PreparedQuery:
 
 
 def best_name(query: ScreenQuery, entry: IndexedEntity,
-              prepared_query: PreparedQuery | None = None) -> NameScore:
+              prepared_query: PreparedQuery | None = None,
+              seen: dict[tuple[int, int], NameScore] | None = None) -> NameScore:
     """The best-scoring pair of a query name and a listed name.
 
     Only the listed names sharing the most index keys with the query name are compared (when
     some share any): the others cannot score well, and skipping them keeps screening fast.
+    ``seen`` holds the pairs one query compared already (by object identity): entries repeat
+    names (one foundation listed in four countries), and each pair is compared once.
     """
     best: NameScore | None = None
     for prepared, wanted in prepared_query or prepare_query(query):
@@ -68,7 +71,12 @@ def best_name(query: ScreenQuery, entry: IndexedEntity,
         positions = [i for _, i in shared] or range(len(entry.names))
         for position in positions:
             listed = entry.names[position]
-            found = compare_names(prepared, listed)
+            pair = (id(prepared), id(listed))
+            found = seen.get(pair) if seen is not None else None
+            if found is None:
+                found = compare_names(prepared, listed)
+                if seen is not None:
+                    seen[pair] = found
             if position in entry.weak:
                 found = NameScore(round(found.score * WEAK_ALIAS_FACTOR, 3), found.query,
                                   found.candidate, found.detail + ("weak alias",))
@@ -107,14 +115,16 @@ def _qualifiers(query: ScreenQuery, entry: IndexedEntity) -> list[dict[str, Any]
 
 
 def score_entity(query: ScreenQuery, entry: IndexedEntity,
-                 prepared_query: PreparedQuery | None = None) -> tuple[float, dict[str, Any]]:
-    """The score in [0, 1] and its explanation."""
+                 prepared_query: PreparedQuery | None = None,
+                 seen: dict[tuple[int, int], NameScore] | None = None
+                 ) -> tuple[float, dict[str, Any]]:
+    """The score in [0, 1] and its explanation (``seen``: see :func:`best_name`)."""
     shared = set(query.identifiers) & entry.identifiers
     if shared:
         ident = sorted(shared)[0]
         return 1.0, {"identifier": {"score": 1.0, "detail": f"identifier {ident} is identical"},
                      "qualifiers": []}
-    name = best_name(query, entry, prepared_query)
+    name = best_name(query, entry, prepared_query, seen)
     qualifiers = _qualifiers(query, entry)
     score = name.score + sum(q["adjustment"] for q in qualifiers)
     score = round(min(1.0, max(0.0, score)), 3)
