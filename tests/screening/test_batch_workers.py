@@ -6,6 +6,7 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from shadowtrade.cli import app
@@ -56,3 +57,21 @@ def test_cli_batch_on_two_workers(tmp_path: Path) -> None:
     rows = list(csv.DictReader(hits.open(encoding="utf-8")))
     assert [(r["ref"], r["top_id"]) for r in rows] == [
         ("A", "internal-c2"), ("B", ""), ("C", "internal-c1")]
+
+
+def test_a_row_that_breaks_the_engine_keeps_its_place(engine: Screener,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    real = engine.screen
+
+    def broken(query, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if query.names == ("Jane Doe",):
+            raise IndexError("string index out of range")
+        return real(query, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "screen", broken)
+    out = io.StringIO()
+    summary = screen_csv(engine, io.StringIO("name\nJane Doe\nRi Che-son\n"), out)
+    first, second = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert summary.errors == 1 and second["hit_count"] == "1"
+    assert first["error"] == ("internal error, please report it: IndexError: string index out "
+                              "of range")

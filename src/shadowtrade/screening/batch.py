@@ -116,6 +116,9 @@ def screen_row(engine: Screener, row: Mapping[str, str | None],
         extra.update(_hit_columns(hits))
     except ShadowtradeError as err:
         extra.update(hit_count="0", error=str(err))
+    except Exception as err:  # noqa: BLE001 (a bug on one row must not lose the whole batch)
+        extra.update(hit_count="0", error=f"internal error, please report it: "
+                                          f"{type(err).__name__}: {err}")
     return extra
 
 
