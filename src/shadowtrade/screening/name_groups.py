@@ -78,6 +78,9 @@ yasser yasir yaser
 seyed sayed syed sayyid seyyed sayyed sayyad
 mahdi mehdi
 reza riza
+al el ul
+bin ben ibn
+abdul abdel abdol abdal abdoul
 korea korean choson chosun joson dprk dprkn
 """
 
