@@ -22,9 +22,7 @@ from functools import lru_cache
 
 from shadowtrade.screening.korean import (
     _HANGUL_FIRST, _HANGUL_LAST, korean_key, romanise_syllable, surname_key)
-
-_SURNAME_HANJA = {"金": "김", "李": "리", "林": "림", "柳": "류", "劉": "류", "盧": "로",
-                  "羅": "라", "呂": "려", "梁": "량", "廉": "렴", "龍": "룡"}
+from shadowtrade.screening.scripts import HANJA_SURNAMES
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +32,7 @@ def _pinyin_of_hangul() -> dict[str, frozenset[str]]:
     from pypinyin import Style, lazy_pinyin
 
     found: dict[str, set[str]] = {}
-    pairs = list(hanja_table.items()) + list(_SURNAME_HANJA.items())
+    pairs = list(hanja_table.items()) + list(HANJA_SURNAMES.items())
     for char, syllable in pairs:
         if not "\u4e00" <= char <= "\u9fff":
             continue

@@ -19,7 +19,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 # Hanja whose surname reading differs from the reading the dictionary gives first.
-_HANJA_SURNAME = {"金": "김", "李": "리", "林": "림", "柳": "류", "劉": "류", "盧": "로",
+HANJA_SURNAMES = {"金": "김", "李": "리", "林": "림", "柳": "류", "劉": "류", "盧": "로",
                   "羅": "라", "呂": "려", "梁": "량", "廉": "렴", "龍": "룡"}
 
 
@@ -83,5 +83,5 @@ def han_to_hangul(text: str) -> str:
     chars = [c for c in text if _is_han(c)]
     if not chars:
         return ""
-    first = _HANJA_SURNAME.get(chars[0]) or hanja.translate(chars[0], "substitution")
+    first = HANJA_SURNAMES.get(chars[0]) or hanja.translate(chars[0], "substitution")
     return first + hanja.translate("".join(chars[1:]), "substitution")
