@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process, utils
 from measure import PeakMemory, machine
 from shadowtrade.screening import loading
 from shadowtrade.screening.batch import ScreenOptions, screen_csv
-from shadowtrade.screening.engine import Screener
+from shadowtrade.screening.engine import EngineHolder, Screener
 from shadowtrade.screening.normalise import prepare_name
 from shadowtrade.screening.query import ScreenQuery
 from shadowtrade.sources.lists.catalog import find_in_mirror
@@ -278,6 +278,7 @@ def main() -> None:
     print(json.dumps({"index_build": build_stats}), flush=True)
     for q in warm_up:  # load pypinyin, hanja, regexes once (queries stay distinct)
         engine.screen(ScreenQuery.build([q]))
+    EngineHolder(engine)  # as a server does: names of every script warm the lazy tables
     report.update({
         "index_build": build_stats,
         "cache": cache_load(engine),

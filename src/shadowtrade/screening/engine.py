@@ -94,6 +94,26 @@ class Screener:
         return entry.entity
 
 
+WARM_UP_NAMES = ("김정은", "金正恩", "Paek Ch'ang-Ho", "Ri Che-son", "Лукашенко", "محمد حسن",
+                 "Aleksandr Yurievich SPIRIDONOV", "JSC Argument")
+_warm: list[bool] = []
+
+
+def warm_up(engine: Screener) -> None:
+    """Screen a few names of every script once per process, so that the tables read lazily
+    (pinyin, Hanja readings, Korean syllables) are loaded before a server's first request,
+    not by it (0.3 s). A name that fails here is left to fail, and be reported, when asked.
+    """
+    if _warm or not engine.index.entries:
+        return
+    _warm.append(True)
+    for name in WARM_UP_NAMES:
+        try:
+            engine.screen(ScreenQuery.build([name]))
+        except Exception:  # noqa: BLE001, S112 (warming up only)
+            continue
+
+
 class EngineHolder:
     """The engine a server uses now; :meth:`swap` replaces it in one assignment, so requests
     see either the old index or the new one, never a half-built one.
@@ -104,6 +124,8 @@ class EngineHolder:
     """
 
     def __init__(self, engine: Screener | None) -> None:
+        if engine is not None:
+            warm_up(engine)
         self._engine = engine
 
     @property
@@ -121,6 +143,7 @@ class EngineHolder:
 
     def swap(self, engine: Screener) -> None:
         """Put a fully built engine in place of the current one."""
+        warm_up(engine)
         self._engine = engine
 
 
