@@ -44,7 +44,7 @@ from shadowtrade.reference.hs import known_codes
 from shadowtrade.rules.evaluate import FlowQuery, check_flow
 from shadowtrade.rules.loader import load_rulebook
 from shadowtrade.rules.matching import match_in_revision, status_of
-from shadowtrade.warehouse import Warehouse
+from shadowtrade.warehouse import Warehouse, add_flow_rows
 
 Generator = Callable[[str, str, tuple[int, int], int, int], pa.Table]
 
@@ -163,9 +163,7 @@ def run(copies: int, sample: int, generator: Generator) -> dict:
     years = (2017, 2023)
     table = generator("CHN", "RUS", years, copies, 7)
     with tempfile.TemporaryDirectory() as folder, Warehouse(Path(folder) / "bench.duckdb") as wh:
-        wh.con.register("incoming", table)
-        wh.con.execute("INSERT INTO flows SELECT * FROM incoming")
-        wh.con.unregister("incoming")
+        add_flow_rows(wh, table, label="synthetic CHN-RUS flows")
         load_rulebook()
         before = rss_mb()
         started = time.perf_counter()
