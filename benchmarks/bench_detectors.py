@@ -6,9 +6,10 @@ the same stored rows, side by side in one run, on synthetic BACI-scale flows (al
     .venv/bin/python benchmarks/bench_detectors.py --data /tmp/detbench/baci --work /tmp/detbench/work
     .venv/bin/python benchmarks/bench_detectors.py ... --only surges,rerouting --csv
 
-Data: the synthetic BACI release of ``sources/synthetic_baci.py`` is turned into ``flows`` rows
-once (``WORK/flows_<years>.duckdb``, opened as the warehouse of ``WORK/home``, and a Parquet copy
-of the same rows). Each BACI row is treated as the exporter's own report (``reporter =
+Data: the synthetic BACI release of ``sources/synthetic_baci.py`` is loaded once into a warehouse
+(``WORK/home_<years>``) with ``warehouse.ingest.add_flow_rows``, so the rows are stored as the
+warehouse stores every load (one Parquet file per load behind the ``flows`` view), and copied to
+one Parquet file of the same rows for pandas (``WORK/flows_<years>.parquet``). Each BACI row is treated as the exporter's own report (``reporter =
 exporter``) so that re-routing has a sanctioner-reported side; the conduits' own import
 statistics (``source = "mirror"``, CIF, importer-reported, also written as ``mirror.csv``) are
 added for the mirror-gap detector.
@@ -59,67 +60,78 @@ BASE, LAST = 2021, 2023
 
 # -- the data -----------------------------------------------------------------------------------
 def build_flows(data: Path, work: Path, years: tuple[int, int], rebuild: bool) -> tuple[Path, int]:
-    """The benchmark's flows table (a DuckDB file) and its Parquet copy; built once per years."""
-    import duckdb
+    """The benchmark's warehouse (``WORK/home``: the flow rows as the warehouse stores them, one
+    Parquet file per load behind the ``flows`` view) and a Parquet copy of the same rows for
+    pandas; built once per years. Returns the home and the number of rows."""
+    from shadowtrade.warehouse import Warehouse
+    from shadowtrade.warehouse.ingest import add_flow_rows
 
-    work.mkdir(parents=True, exist_ok=True)
-    db, parquet = paths(work, years)
-    if db.exists() and parquet.exists() and not rebuild:
-        with duckdb.connect(str(db), read_only=True) as con:
-            return db, int(con.execute("SELECT count(*) FROM flows").fetchone()[0])
+    home, parquet = paths(work, years)
+    db = home / "warehouse.duckdb"
+    if db.exists() and not rebuild:
+        with Warehouse(db, read_only=True) as warehouse:
+            rows = int(warehouse.sql_rows("SELECT count(*) FROM flows")[0][0])
+        if parquet.exists():
+            return home, rows
+    else:
+        rows = _build_home(data, db, years, add_flow_rows, Warehouse)
+    with Warehouse(db, read_only=True) as warehouse:
+        warehouse.sql_rows(f"COPY flows TO '{parquet}' (FORMAT parquet, COMPRESSION zstd)")
+    return home, rows
+
+
+def _build_home(data: Path, db: Path, years: tuple[int, int], add_flow_rows: Any,
+                warehouse_class: Any) -> int:
+    """Two loads through ``add_flow_rows``: the BACI rows, then the conduits' own imports."""
     files = [str(data / f"BACI_HS17_Y{y}_V202501.csv") for y in range(years[0], years[1] + 1)]
     missing = [f for f in files if not Path(f).exists()]
     if missing:
         raise SystemExit(f"missing {missing[0]}: run benchmarks/generate_baci.py --out {data}")
-    db.unlink(missing_ok=True)
-    with duckdb.connect(str(db)) as con:
-        con.execute("SET enable_progress_bar = false")
-        con.execute(f"""CREATE TABLE codes AS SELECT country_code, country_iso3
-                        FROM read_csv('{data / "country_codes_V202501.csv"}', header=true)""")
-        con.execute(f"""
-            CREATE TABLE flows AS
-            SELECT 'baci' AS source, 'HS17' AS dataset, 'V202501' AS release, 'A' AS freq,
-                   CAST(t AS SMALLINT) AS year, CAST(NULL AS TINYINT) AS month,
-                   e.country_iso3 AS exporter, m.country_iso3 AS importer,
-                   e.country_iso3 AS reporter, false AS aggregate, 'HS17' AS hs_revision,
-                   k AS hs_code, v * 1000 AS value, 'USD' AS currency,
-                   TRY_CAST(q AS DOUBLE) * 1000 AS quantity, 'kg' AS unit, 0 AS load_id
-            FROM read_csv({files!r}, header=true,
-                          columns={{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER',
-                                   'k': 'VARCHAR', 'v': 'DOUBLE', 'q': 'VARCHAR'}})
-            JOIN codes e ON e.country_code = i JOIN codes m ON m.country_code = j""")
-        con.execute(f"""
-            INSERT INTO flows
-            SELECT 'mirror', 'imports-by-partner', 'synthetic', 'A', year, NULL, exporter,
-                   importer, importer, false, 'TOTAL', 'TOTAL', sum(value) * 1.05, 'USD', NULL,
-                   NULL, 0
-            FROM flows WHERE importer IN {CONDUITS!r} GROUP BY year, exporter, importer""")
-        con.execute(f"COPY flows TO '{parquet}' (FORMAT parquet, COMPRESSION zstd)")
-        rows = int(con.execute("SELECT count(*) FROM flows").fetchone()[0])
-    return db, rows
+    if db.parent.exists():
+        import shutil
+
+        shutil.rmtree(db.parent)
+    codes = f"read_csv('{data / 'country_codes_V202501.csv'}', header=true)"
+    baci = f"""
+        SELECT 'baci' AS source, 'HS17' AS dataset, 'V202501' AS release, 'A' AS freq,
+               CAST(t AS SMALLINT) AS year, CAST(NULL AS TINYINT) AS month,
+               e.country_iso3 AS exporter, m.country_iso3 AS importer,
+               e.country_iso3 AS reporter, false AS aggregate, 'HS17' AS hs_revision,
+               k AS hs_code, v * 1000 AS value, 'USD' AS currency,
+               TRY_CAST(q AS DOUBLE) * 1000 AS quantity, 'kg' AS unit
+        FROM read_csv({files!r}, header=true,
+                      columns={{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER',
+                               'k': 'VARCHAR', 'v': 'DOUBLE', 'q': 'VARCHAR'}})
+        JOIN {codes} e ON e.country_code = i JOIN {codes} m ON m.country_code = j"""
+    mirror = f"""
+        SELECT 'mirror' AS source, 'imports-by-partner' AS dataset, 'synthetic' AS release,
+               'A' AS freq, year, CAST(NULL AS TINYINT) AS month, exporter, importer,
+               importer AS reporter, false AS aggregate, 'TOTAL' AS hs_revision,
+               'TOTAL' AS hs_code, sum(value) * 1.05 AS value, 'USD' AS currency,
+               CAST(NULL AS DOUBLE) AS quantity, CAST(NULL AS VARCHAR) AS unit
+        FROM flows WHERE importer IN {CONDUITS!r} GROUP BY year, exporter, importer"""
+    with warehouse_class(db) as warehouse:
+        add_flow_rows(warehouse, baci, label="synthetic BACI (benchmark)")
+        add_flow_rows(warehouse, mirror, label="conduits' own imports (benchmark)")
+        return int(warehouse.sql_rows("SELECT count(*) FROM flows")[0][0])
 
 
 def paths(work: Path, years: tuple[int, int]) -> tuple[Path, Path]:
+    """The benchmark's home and the Parquet copy for pandas."""
     tag = f"{years[0]}_{years[1]}"
-    return work / f"flows_{tag}.duckdb", work / f"flows_{tag}.parquet"
+    return work / f"home_{tag}", work / f"flows_{tag}.parquet"
 
 
-def prepare(db: Path, work: Path) -> Path:
-    """A ``SHADOWTRADE_HOME`` whose warehouse is the benchmark's file, and ``mirror.csv``."""
-    import duckdb
+def write_mirror_csv(home: Path, work: Path) -> None:
+    """The conduits' import totals as a CSV, for the pandas-from-CSV variant."""
+    from shadowtrade.warehouse import Warehouse
 
-    home = work / "home"
-    home.mkdir(exist_ok=True)
-    link = home / "warehouse.duckdb"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(db)
     mirror = work / "mirror.csv"
     if not mirror.exists():
-        with duckdb.connect(str(db), read_only=True) as con:
-            con.execute(f"""COPY (SELECT year, exporter, importer, reporter, value FROM flows
-                                 WHERE source = 'mirror') TO '{mirror}' (HEADER)""")
-    return home
+        with Warehouse(home / "warehouse.duckdb", read_only=True) as warehouse:
+            warehouse.sql_rows(f"""COPY (SELECT year, exporter, importer, reporter, value
+                                        FROM flows WHERE source = 'mirror')
+                                   TO '{mirror}' (HEADER)""")
 
 
 # -- the detectors, as the library and the CLI run them -----------------------------------------
@@ -388,9 +400,9 @@ def run_task(args: argparse.Namespace) -> dict[str, Any]:
     import shadowtrade.warehouse.engine  # noqa: F401
 
     years = parse_years(args.years)
-    db, parquet = paths(args.work, years)
+    home, parquet = paths(args.work, years)
     if args.task == "ours":
-        return task_ours(args.detector, args.work / "home", years)
+        return task_ours(args.detector, home, years)
     if args.task == "pandas":
         return task_pandas(args.detector, lambda: read_parquet(args.detector, parquet))
     return task_pandas(args.detector, lambda: read_csv(args.detector, args.data, args.work, years))
@@ -458,10 +470,12 @@ def parse_years(text: str) -> tuple[int, int]:
 def drive(args: argparse.Namespace) -> dict[str, Any]:
     years = parse_years(args.years)
     started = time.perf_counter()
-    db, rows = build_flows(args.data, args.work, years, args.rebuild)
-    home = prepare(db, args.work)
+    home, rows = build_flows(args.data, args.work, years, args.rebuild)
+    if args.csv:
+        write_mirror_csv(home, args.work)
+    size = sum(path.stat().st_size for path in home.rglob("*") if path.is_file())
     report: dict[str, Any] = {"benchmark": "detectors", "machine": machine(), "rows": rows,
-                              "years": list(years), "warehouse_mb": round(db.stat().st_size / 2**20),
+                              "years": list(years), "warehouse_mb": round(size / 2**20),
                               "build_s": round(time.perf_counter() - started, 1), "detectors": {}}
     print(f"{rows:,} flow rows ready", file=sys.stderr, flush=True)
     for name in args.only.split(","):
