@@ -26,6 +26,7 @@ from shadowtrade.screening.query import normalise_identifier
 
 IDENTIFIER_PROPS = ("passportNumber", "idNumber", "imoNumber", "registrationNumber", "taxNumber",
                     "innCode", "ogrnCode", "mmsi", "leiCode", "swiftBic")
+_IDENTIFIER_SET = frozenset(IDENTIFIER_PROPS)
 MAX_POSTINGS = 1000
 ALWAYS_USED = 2
 _NONE: frozenset = frozenset()  # shared by the many entities without identifiers or weak aliases
@@ -52,8 +53,8 @@ class IndexedEntity:
         props = entity.get("properties", {})
         raws, strong = raw_names(props)
         prepared = [(known.get(raw) if known else None) or _prepared(raw) for raw in raws]
-        idents = frozenset(ident for p in IDENTIFIER_PROPS for v in props.get(p, ())
-                           if len(ident := normalise_identifier(v)) >= 5)
+        idents = frozenset(ident for p in _IDENTIFIER_SET.intersection(props)
+                           for v in props[p] if len(ident := normalise_identifier(v)) >= 5)
         countries = frozenset(props.get("nationality", []) + props.get("country", [])
                               + props.get("flag", []))
         weak = frozenset(range(strong, len(raws)))

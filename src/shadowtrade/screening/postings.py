@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
+from itertools import chain
 
 import numpy as np
 
@@ -35,10 +36,10 @@ class Postings:
     @classmethod
     def build(cls, keys_per_position: Iterable[Iterable[str]]) -> Postings:
         """Postings from the keys of each position (0, 1, …); a position's keys must be
-        distinct (a set). Rows are numbered in key order."""
+        distinct (a set). Rows are numbered in the order keys are first met."""
         keysets = [keys if isinstance(keys, (set, frozenset)) else set(keys)
                    for keys in keys_per_position]
-        slots = {key: row for row, key in enumerate(sorted(set().union(*keysets)))}
+        slots = {key: row for row, key in enumerate(dict.fromkeys(chain.from_iterable(keysets)))}
         rows = array("i")
         for keys in keysets:
             rows.extend(map(slots.__getitem__, keys))
