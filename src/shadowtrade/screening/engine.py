@@ -12,6 +12,7 @@ running server never sees half an index.
 
 from __future__ import annotations
 
+import bisect
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -64,27 +65,45 @@ class Screener:
             if unknown:
                 raise NotFoundError(f"no list {unknown[0]!r} is loaded; loaded lists: "
                                     f"{', '.join(self.datasets) or 'none'}")
-        prepared = prepare_query(query)
-        wanted = max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT)
-        keys = set().union(*(keys for _, keys in prepared))
-        only = set(datasets or ())
-        scored = []
-        seen: dict = {}  # name pairs compared for this query (entries repeat names)
-        for position in self.index.candidates([name for name, _ in prepared], query.identifiers,
-                                              wanted, keys):
-            entry = self.index.entries[position]
-            if only and only.isdisjoint(entry.entity.get("datasets", ())):
-                continue
-            score, explanation = score_entity(query, entry, prepared, seen)
-            scored.append((score, entry.entity, explanation))
-        scored.sort(key=lambda item: (-item[0], item[1]["id"]))
+        scored = self._scored(query, limit, set(datasets or ()))
         results = [_result(entity, score, threshold, explanation)
-                   for score, entity, explanation in scored[:limit]]
+                   for score, entity, explanation in scored]
         return {"query": {"names": list(query.names), "schema": query.schema,
                           "birth_dates": list(query.birth_dates),
                           "countries": list(query.countries),
                           "identifiers": list(query.identifiers)},
-                "results": results[:limit]}
+                "results": results}
+
+    def _scored(self, query: ScreenQuery, limit: int,
+                only: set[str]) -> list[tuple[float, dict[str, Any], dict[str, Any]]]:
+        """The ``limit`` best candidates (score, entity, explanation), highest score first,
+        ties in id order.
+
+        Once ``limit`` candidates score 1.0, the most a score can be, a candidate whose id sorts
+        after all of theirs cannot be among the results and is not scored (an exact name of a
+        widely listed entity: the same foundation in nine entries).
+        """
+        prepared = prepare_query(query)
+        wanted = max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT)
+        keys = set().union(*(keys for _, keys in prepared))
+        scored = []
+        perfect: list[str] = []  # the smallest ids scoring 1.0 so far, at most ``limit``
+        seen: dict = {}  # name pairs compared for this query (entries repeat names)
+        for position in self.index.candidates([name for name, _ in prepared], query.identifiers,
+                                              wanted, keys):
+            entity = self.index.entries[position].entity
+            if only and only.isdisjoint(entity.get("datasets", ())):
+                continue
+            if len(perfect) == limit and entity["id"] > perfect[-1]:
+                continue
+            score, explanation = score_entity(query, self.index.entries[position], prepared,
+                                              seen)
+            scored.append((score, entity, explanation))
+            if score >= 1.0:
+                bisect.insort(perfect, entity["id"])
+                del perfect[limit:]
+        scored.sort(key=lambda item: (-item[0], item[1]["id"]))
+        return scored[:limit]
 
     def entity(self, entity_id: str) -> dict[str, Any]:
         """One listed entity by id."""
