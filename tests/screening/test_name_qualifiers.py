@@ -134,3 +134,14 @@ def test_a_korean_name_meets_its_chinese_reading(korean: str, chinese: str) -> N
 ])
 def test_other_chinese_names_are_not_readings(korean: str, chinese: str) -> None:  # synthetic
     assert score(korean, chinese) < 0.7
+
+
+def test_a_patronymic_that_is_all_ending_does_not_break_the_comparison() -> None:
+    """'Юьевич' (a typo for Юрьевич) leaves no father's name once -evich is cut: the words are
+    compared whole instead of raising IndexError."""
+    from shadowtrade.screening.names import compare_names
+    from shadowtrade.screening.normalise import prepare_name
+
+    query = prepare_name("Александр Юьевич СПИРИДОНОВ")
+    assert compare_names(query, prepare_name("Aleksandr Yurevich SPIRIDONOV")).score >= 0.9
+    assert compare_names(query, prepare_name("Aleksandr Nikolaevich SPIRIDONOV")).score < 0.9

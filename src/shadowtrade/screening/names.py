@@ -83,12 +83,16 @@ def word_similarity(text_a: str, text_b: str) -> tuple[float, str]:
     """:func:`token_similarity` on two words' texts, cached (strings hash fast)."""
     if text_a == text_b:
         return 1.0, "="
+    if not text_a or not text_b:  # a patronymic that is all ending ('Юьевич' -> 'yuevich')
+        return 0.0, "empty"
     a, b = make_token(text_a), make_token(text_b)
     if a.skeleton == b.skeleton:
         return 0.95, "spelling"
     if text_a.endswith(PATRONYMIC_ENDINGS) and text_b.endswith(PATRONYMIC_ENDINGS) and \
             is_patronymic(text_a) and is_patronymic(text_b):  # -ovich alike: compare fathers
-        return word_similarity(patronymic_stem(text_a), patronymic_stem(text_b))
+        father_a, father_b = patronymic_stem(text_a), patronymic_stem(text_b)
+        if father_a != text_a and father_b != text_b:  # both have a father's name left
+            return word_similarity(father_a, father_b)
     if same_group(a.text, b.text):
         return 0.9, "name group"
     if len(a.skeleton) >= 4 and abs(len(a.skeleton) - len(b.skeleton)) <= 2 and \

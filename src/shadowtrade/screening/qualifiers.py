@@ -108,8 +108,10 @@ def patronymic_stem(word: str) -> str:
 
     >>> patronymic_stem("anatolyevich"), patronymic_stem("nikolaevna"), patronymic_stem("jurjevitj")
     ('anatol', 'nikol', 'jur')
+    >>> patronymic_stem("yuevich")  # nothing but vowels before the ending: keep the word
+    'yuevich'
     """
     for ending in PATRONYMIC_ENDINGS:
         if word.endswith(ending):
-            return word[:-len(ending)].rstrip("aeiouyj")
+            return word[:-len(ending)].rstrip("aeiouyj") or word
     return word

@@ -112,3 +112,14 @@ def test_mirror_finds_every_list(sanctions_dir: Path) -> None:
     assert set(found) == {"un_sc", "us_ofac_sdn", "us_ofac_cons", "us_ofac_sdn_derived",
                           "eu_fsf", "gb_hmt", "ca_sema", "yente_fixture_t1",
                           "yente_fixture_zala"}
+
+
+def test_ofac_derived_csv_has_no_alias_called_none(sanctions_dir: Path) -> None:
+    """The derived OFAC file writes 'None' where an entry has no alias (8,018 rows)."""
+    from shadowtrade.sources.lists.derived_csv import read_derived_csv
+
+    parsed = read_derived_csv(sanctions_dir / "ofac/sdn_parsed_2025_derived.csv",
+                              "us_ofac_sdn_derived", "OFAC")
+    assert not [e for e in parsed.entities if "None" in e.all_names()]
+    caribbean = next(e for e in parsed.entities if e.caption == "AEROCARIBBEAN AIRLINES")
+    assert caribbean.aliases == ["AERO-CARIBBEAN"]

@@ -19,6 +19,18 @@ from shadowtrade.sources.lists.entity import ListEntity, ListRecordError
 from shadowtrade.sources.lists.parsed import ParsedList, Rejected, country_codes
 
 REQUIRED = ("Name", "Alias", "Nationality", "Designation", "Sanction Type")
+#: What the derived files write for "no alias" (the OFAC one has 'None' in 8,018 rows).
+EMPTY_CELLS = frozenset({"", "none", "nan", "null", "n/a"})
+
+
+def split_aliases(cell: str | None) -> list[str]:
+    """The aliases of a comma-joined cell, without placeholders for "no alias".
+
+    >>> split_aliases("AERO-CARIBBEAN, None"), split_aliases("None"), split_aliases(None)
+    (['AERO-CARIBBEAN'], [], [])
+    """
+    parts = (part.strip() for part in (cell or "").split(","))
+    return [part for part in parts if part.lower() not in EMPTY_CELLS]
 
 
 def _schema(designation: str, trust_designation: bool = True) -> str:
@@ -53,7 +65,7 @@ def read_derived_csv(path: Path, dataset: str, publisher: str,
             try:
                 parsed.entities.append(ListEntity.create(
                     dataset, source_id, _schema(row.get("Designation") or "", trust_designation),
-                    [name], [a.strip() for a in (row.get("Alias") or "").split(",")],
+                    [name], split_aliases(row.get("Alias")),
                     nationality=country_codes(row.get("Nationality")),
                     program=row.get("Sanction Type")))
             except ListRecordError as err:
