@@ -23,14 +23,17 @@ from shadowtrade.screening import names, normalise
 HERE = Path(__file__).resolve().parent
 
 
-def _word_cache():  # the word-pair similarity cache, wherever this version keeps it
-    return getattr(names, "word_similarity", names.token_similarity)
+def _clear_word_cache() -> None:  # the word-pair similarity cache, wherever this version keeps it
+    if hasattr(names, "clear_word_cache"):
+        names.clear_word_cache()
+    else:
+        getattr(names, "word_similarity", names.token_similarity).cache_clear()
 
 
 def _clear_caches() -> None:
-    for cached in (normalise.prepare_name, normalise.make_token, normalise.skeleton,
-                   _word_cache()):
+    for cached in (normalise.prepare_name, normalise.make_token, normalise.skeleton):
         cached.cache_clear()
+    _clear_word_cache()
 
 
 def measure(pairs: list[tuple[str, str]], repeat: int = 3) -> dict[str, float]:
@@ -41,7 +44,7 @@ def measure(pairs: list[tuple[str, str]], repeat: int = 3) -> dict[str, float]:
         started = time.process_time()
         prepared = [(normalise.prepare_name(a), normalise.prepare_name(b)) for a, b in pairs]
         prepare_us.append((time.process_time() - started) / (2 * len(pairs)) * 1e6)
-        _word_cache().cache_clear()
+        _clear_word_cache()
         started = time.process_time()
         for a, b in prepared:
             names.compare_names(a, b)

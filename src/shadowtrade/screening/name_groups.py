@@ -98,3 +98,12 @@ def same_group(a: str, b: str) -> bool:
     """True when two (lower-case ASCII) words are forms of one given name."""
     groups = _group_of()
     return a in groups and groups[a] == groups.get(b)
+
+
+def group_of(word: str) -> int:
+    """The number of a (lower-case ASCII) given name's group, -1 for a word in none.
+
+    >>> group_of("zzz")
+    -1
+    """
+    return _group_of().get(word, -1)

@@ -21,14 +21,15 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
 from shadowtrade.screening import arabic
 from shadowtrade.screening.arabic import arabic_key
 from shadowtrade.screening.hanja_readings import matches_pinyin
-from shadowtrade.screening.name_groups import same_group
-from shadowtrade.screening.qualifiers import PATRONYMIC_ENDINGS, is_patronymic, patronymic_stem
+from shadowtrade.screening.name_groups import group_of
+from shadowtrade.screening.qualifiers import is_patronymic, patronymic_stem
 from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
                                              Token, make_token, name_initials)
 
@@ -78,46 +79,131 @@ def token_similarity(a: Token, b: Token) -> tuple[float, str]:
     return word_similarity(a.text, b.text)
 
 
-@lru_cache(maxsize=500_000)
+class _Word(NamedTuple):
+    """What :func:`word_similarity` needs of one word, computed once per distinct word."""
+
+    skeleton: str
+    consonants: str
+    vowels: str  # :func:`vowel_key` of the skeleton
+    father: str  # a patronymic's father's name ('' for other words)
+    group: int  # the given-name group (-1: none)
+
+
+_WORDS: dict[str, _Word] = {}
+
+
+def _word(text: str) -> _Word:
+    """The features of one word, kept in a plain dict (a listed word is compared many times).
+
+    >>> _word("aleksandrovich").father, _word("aleksandrovich").consonants
+    ('aleksandr', 'alksndrvch')
+    """
+    found = _WORDS.get(text)
+    if found is None:
+        token = make_token(text)
+        father = patronymic_stem(text) if is_patronymic(text) else ""
+        found = _WORDS[text] = _Word(token.skeleton, token.consonants, vowel_key(token.skeleton),
+                                     "" if father == text else father, group_of(text))
+    return found
+
+
+# word_similarity's cache: one dict per first word, keyed by the second (a lookup on one
+# string whose hash is cached, several times cheaper than an lru_cache on the pair)
+_ROWS: dict[str, dict[str, tuple[float, str]]] = {}
+MAX_CACHED_PAIRS = 2_000_000
+_cached_pairs = [0]
+
+
+def clear_word_cache() -> None:
+    """Forget every word pair's similarity (and every word's features)."""
+    _ROWS.clear()
+    _WORDS.clear()
+    _cached_pairs[0] = 0
+
+
+def _row(text: str) -> dict[str, tuple[float, str]]:
+    """The cached similarities of one word to the words it met."""
+    row = _ROWS.get(text)
+    if row is None:
+        row = _ROWS[text] = {}
+    return row
+
+
+def _remember(row: dict[str, tuple[float, str]], text_a: str, text_b: str
+              ) -> tuple[float, str]:
+    """Compute and cache one pair (the cache is emptied when it holds too many)."""
+    found = row[text_b] = _word_pair(text_a, text_b)
+    _cached_pairs[0] += 1
+    if _cached_pairs[0] > MAX_CACHED_PAIRS:
+        clear_word_cache()
+    return found
+
+
 def word_similarity(text_a: str, text_b: str) -> tuple[float, str]:
-    """:func:`token_similarity` on two words' texts, cached (strings hash fast)."""
+    """:func:`token_similarity` on two words' texts, cached.
+
+    >>> word_similarity("hossein", "husein"), word_similarity("kim", "pak")
+    ((0.9, 'name group'), (0.0, ''))
+    """
+    row = _row(text_a)
+    found = row.get(text_b)
+    return _remember(row, text_a, text_b) if found is None else found
+
+
+def _word_pair(text_a: str, text_b: str) -> tuple[float, str]:
+    """:func:`word_similarity` without the cache."""
     if text_a == text_b:
         return 1.0, "="
     if not text_a or not text_b:  # a patronymic that is all ending ('Юьевич' -> 'yuevich')
         return 0.0, "empty"
-    a, b = make_token(text_a), make_token(text_b)
-    if a.skeleton == b.skeleton:
+    a, b = _word(text_a), _word(text_b)
+    skel_a, skel_b = a.skeleton, b.skeleton
+    if skel_a == skel_b:
         return 0.95, "spelling"
-    if text_a.endswith(PATRONYMIC_ENDINGS) and text_b.endswith(PATRONYMIC_ENDINGS) and \
-            is_patronymic(text_a) and is_patronymic(text_b):  # -ovich alike: compare fathers
-        father_a, father_b = patronymic_stem(text_a), patronymic_stem(text_b)
-        if father_a != text_a and father_b != text_b:  # both have a father's name left
-            return word_similarity(father_a, father_b)
-    if same_group(a.text, b.text):
+    if a.father and b.father:  # -ovich alike, both with a father's name left: compare fathers
+        return word_similarity(a.father, b.father)
+    if a.group >= 0 and a.group == b.group:
         return 0.9, "name group"
-    if len(a.skeleton) >= 4 and abs(len(a.skeleton) - len(b.skeleton)) <= 2 and \
-            vowel_key(a.skeleton) == vowel_key(b.skeleton):
+    len_a, len_b = len(skel_a), len(skel_b)
+    if len_a >= 4 and -2 <= len_a - len_b <= 2 and a.vowels == b.vowels:
         return 0.9, "vowels"
     if a.consonants == b.consonants and len(a.consonants) >= 4:
         return 0.85, "consonants"
-    if min(len(a.text), len(b.text)) == 1 and a.text[0] == b.text[0]:
-        return 0.7, "initial"
-    if abs(len(a.text) - len(b.text)) >= 2 and a.text[0] == b.text[0] and (
-            _abbreviates(a.text, b.text) or _abbreviates(b.text, a.text)):
-        return 0.8, "abbreviation"
-    shorter = min(len(a.skeleton), len(b.skeleton))
-    longer = max(len(a.skeleton), len(b.skeleton))
+    return _spelled_similarity(text_a, text_b, skel_a, skel_b)
+
+
+def _spelled_similarity(text_a: str, text_b: str, skel_a: str, skel_b: str
+                        ) -> tuple[float, str]:
+    """The last rules of :func:`word_similarity`: an initial, an abbreviation, then edits.
+
+    >>> _spelled_similarity("kim", "kimura", "kim", "kimura"), _spelled_similarity("ho", "ha", "h", "ha")
+    ((0.0, ''), (0.0, ''))
+    """
+    if text_a[0] == text_b[0]:
+        if len(text_a) == 1 or len(text_b) == 1:
+            return 0.7, "initial"
+        if abs(len(text_a) - len(text_b)) >= 2 and (
+                _abbreviates(text_a, text_b) or _abbreviates(text_b, text_a)):
+            return 0.8, "abbreviation"
+    shorter, longer = (len(skel_a), len(skel_b)) if len(skel_a) <= len(skel_b) else \
+        (len(skel_b), len(skel_a))
+    if shorter <= 3:  # no edit allowed, and different skeletons: nothing scores
+        return 0.0, ""
+    # the distance is at least the difference in length: often enough to know nothing scores
+    if longer - shorter > edit_budget(shorter) and 2 * (longer - shorter) >= longer:
+        return 0.0, ""
     # beyond half the letters nothing scores: let the distance stop counting there
-    distance = Levenshtein.distance(a.skeleton, b.skeleton, score_cutoff=longer // 2 + 1)
-    penalty = 1.0 if a.skeleton[:1] == b.skeleton[:1] else 0.85
+    distance = Levenshtein.distance(skel_a, skel_b, score_cutoff=longer // 2 + 1)
+    penalty = 1.0 if skel_a[0] == skel_b[0] else 0.85
     similarity = 1 - distance / longer
     if distance <= edit_budget(shorter):
-        return round(similarity * penalty, 3), f"{distance} edit(s)"
-    if similarity > 0.5 and shorter >= 4:
+        return round(similarity * penalty, 3), _EDITS[distance]
+    if similarity > 0.5:
         return round((similarity - 0.5) * 2 * penalty, 3), f"{distance} edits (partial)"
     return 0.0, ""
 
 
+_EDITS = tuple(f"{n} edit(s)" for n in range(4))
 _VOWEL_FOLD = str.maketrans("eo", "iu")
 
 
@@ -172,20 +258,47 @@ def _weights(tokens: tuple[Token, ...], full: bool) -> list[float]:
     return [1.0 if full and t.weight == PATRONYMIC_WEIGHT else t.weight for t in tokens]
 
 
+def _similar_pairs(query: tuple[Token, ...], candidate: tuple[Token, ...]
+                   ) -> list[tuple[float, int, int, str]]:
+    """Every pair of a query word and a candidate word with a positive similarity (this
+    loop is the scorer's innermost: hence one cache row per query word, no calls on a hit)."""
+    pairs = []
+    texts = [c.text for c in candidate]
+    rows = _ROWS
+    for i, q in enumerate(query):
+        text = q.text
+        row = rows.get(text)
+        if row is None:
+            row = _row(text)
+        for j, other in enumerate(texts):
+            found = row.get(other)
+            if found is None:
+                found = _remember(row, text, other)
+            if found[0] > 0:
+                pairs.append((found[0], i, j, found[1]))
+    return pairs
+
+
+def _similar_arabic_pairs(query: tuple[Token, ...], candidate: tuple[Token, ...]
+                          ) -> list[tuple[float, int, int, str]]:
+    """:func:`_similar_pairs` for a name compared with Arabic script."""
+    pairs = []
+    for i, q in enumerate(query):
+        for j, c in enumerate(candidate):
+            sim, why = word_similarity(q.text, c.text)
+            if sim < 1.0:
+                sim, why = _arabic_pair(q.text, q.key, c.text, c.key, (sim, why))
+            if sim > 0:
+                pairs.append((sim, i, j, why))
+    return pairs
+
+
 def _align(query: tuple[Token, ...], candidate: tuple[Token, ...], arabic: bool = False,
            full: bool = False) -> Alignment:
     """Greedy best-first word alignment; the score and the matched pairs (explained later).
     ``full``: patronymics weigh as much as names (both names have one)."""
-    pairs = []
-    similarity = word_similarity
-    for i, q in enumerate(query):
-        text = q.text
-        for j, c in enumerate(candidate):
-            sim, why = similarity(text, c.text)
-            if arabic and sim < 1.0:
-                sim, why = _arabic_pair(text, q.key, c.text, c.key, (sim, why))
-            if sim > 0:
-                pairs.append((sim, i, j, why))
+    pairs = _similar_pairs(query, candidate) if not arabic else \
+        _similar_arabic_pairs(query, candidate)
     pairs.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the query's word order
     q_weights, c_weights = _weights(query, full), _weights(candidate, full)
     used_q = [False] * len(query)
