@@ -34,6 +34,7 @@ from shadowtrade.reference.groups import get_group, groups_members
 
 REVISIONS = ["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
 MIN_WORLD_CORRIDORS = 5  # fewer other corridors than this make a reference too thin to discount
+KEYS = ["source", "currency", "key", "year"]  # one row of the sums
 MAD_SCALE = 1.4826  # makes the median absolute deviation comparable to a standard deviation
 CAVEATS = [
     "A unit value is an average over everything declared under the code: a change of product "
@@ -86,8 +87,13 @@ class UnitValueParams:
         return self.group or "+".join(self.prefixes)
 
 
-def _products(flows: ir.Table, params: UnitValueParams) -> ir.Table:
-    """Detail rows of the chosen products (weighted into a group) with the breakdown key."""
+def _products(flows: ir.Table, params: UnitValueParams,
+              revisions: tuple[str, ...] = tuple(REVISIONS)) -> ir.Table:
+    """Detail rows of the chosen products (weighted into a group) with the breakdown key.
+
+    ``revisions``: the HS revisions to map a group into (every one by default; the detector
+    passes those present in the data, see :func:`revisions_in`).
+    """
     rows = flows.filter(flows.year.between(*params.years))
     if params.source:
         rows = rows.filter(rows.source == params.source)
@@ -95,7 +101,7 @@ def _products(flows: ir.Table, params: UnitValueParams) -> ir.Table:
     if params.group:
         # a hash join with the group's few hundred codes: cheaper to compile and to run than
         # the same codes as an IN list
-        members = ibis.memtable(groups_members([params.group], REVISIONS).to_pandas())
+        members = ibis.memtable(groups_members([params.group], list(revisions)).to_pandas())
         rows = rows.join(members, ["hs_revision", "hs_code"], how="inner")
         rows = rows.mutate(value=rows.value * rows.weight, quantity=rows.quantity * rows.weight)
     else:
@@ -133,24 +139,48 @@ def _sums(pairs: ir.Table, keys: list[str]) -> ir.Table:
     return table.filter(table._annual == table._best).drop("_annual", "_best", "freq")
 
 
-def unit_value_sums(flows: ir.Table, params: UnitValueParams) -> ir.Table:
-    """Per source, product and year: the corridor's sums and the world reference.
+def revisions_in(flows: ir.Table) -> tuple[str, ...]:
+    """The HS revisions of ``flows`` that a group can be mapped into (runs one small query).
 
-    The columns of :func:`unit_value_table` before the history (``previous_year`` and the
-    changes); a few rows per product, small enough to materialise. The corridor and the world
-    are two pipelines from ``flows``: the corridor's own scan is cheap (its exporter and
-    importer filter rows while the engine reads them), and the world's aggregate is read once
-    rather than kept as a shared intermediate of millions of rows.
+    Mapping a group into a revision reads its concordance (the HS2017 to HS2022 file alone
+    holds 1.3 M weights); revisions absent from the data would join nothing.
+
+    >>> revisions_in(ibis.memtable({"hs_revision": ["HS17", "TOTAL", "HS17"]}))
+    ('HS17',)
     """
-    keys = ["source", "currency", "key", "year"]
+    present = flows.select("hs_revision").distinct().to_pyarrow()["hs_revision"].to_pylist()
+    return tuple(r for r in REVISIONS if r in present)
+
+
+def corridor_sums(flows: ir.Table, params: UnitValueParams,
+                  revisions: tuple[str, ...] = tuple(REVISIONS)) -> ir.Table:
+    """Per source, product and year: the corridor's own sums and its number of corridors.
+
+    Its scan is cheap: the exporter and importer filter rows while the engine reads them.
+    """
     years = params.years
     mine = flows.filter(flows.year.between(*years))
     mine = mine.filter(side_condition(mine.exporter, mine.year, params.exporter, years),
                        side_condition(mine.importer, mine.year, params.importer, years))
-    corridor = _sums(_pairs(_products(mine, params), keys), keys)
-    everyone = _sums(_pairs(_products(flows, params), keys, world=True), keys).rename(
+    return _sums(_pairs(_products(mine, params, revisions), KEYS), KEYS)
+
+
+def world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Table,
+               revisions: tuple[str, ...] = tuple(REVISIONS)) -> ir.Table:
+    """The world's sums (every corridor, the corridor's own included) of ``corridor``'s products.
+
+    Only the products and years the corridor trades (a semi-join on its few rows, before the
+    aggregate per corridor): the others would be dropped by the join with the corridor anyway.
+    """
+    rows = _products(flows, params, revisions)
+    rows = rows.semi_join(corridor.select(KEYS), KEYS)
+    return _sums(_pairs(rows, KEYS, world=True), KEYS).rename(
         all_value="value_with_quantity", all_quantity="quantity", all_corridors="corridors")
-    table = left_join(corridor, everyone, keys)
+
+
+def combine_sums(corridor: ir.Table, world: ir.Table) -> ir.Table:
+    """The corridor's sums beside the world's minus its own: unit values and the reference."""
+    table = left_join(corridor, world, KEYS)
     return table.mutate(
         unit_value=ratio(table.value_with_quantity, table.quantity),
         coverage=ratio(table.value_with_quantity, table.value),
@@ -158,6 +188,18 @@ def unit_value_sums(flows: ir.Table, params: UnitValueParams) -> ir.Table:
                                table.all_quantity - table.quantity),
         world_corridors=table.all_corridors - table.corridors,
     ).drop("all_value", "all_quantity", "all_corridors", "corridors")
+
+
+def unit_value_sums(flows: ir.Table, params: UnitValueParams,
+                    revisions: tuple[str, ...] = tuple(REVISIONS)) -> ir.Table:
+    """Per source, product and year: the corridor's sums and the world reference.
+
+    The columns of :func:`unit_value_table` before the history (``previous_year`` and the
+    changes); a few rows per product, small enough to materialise. The corridor and the world
+    are two pipelines from ``flows`` (:func:`corridor_sums`, :func:`world_sums`).
+    """
+    corridor = corridor_sums(flows, params, revisions)
+    return combine_sums(corridor, world_sums(flows, params, corridor, revisions))
 
 
 def unit_value_table(flows: ir.Table, params: UnitValueParams) -> ir.Table:
@@ -212,9 +254,12 @@ def detect_unit_values(flows: ir.Table, params: UnitValueParams) -> DetectorResu
 
     >>> # detect_unit_values(flows, UnitValueParams("CHN", "RUS", (2019, 2023), "chpl_tier_1"))
     """
-    # the sums (one scan of the flows) are a few rows per product: run them once, then the
-    # history's windows and self-joins on that small table rather than on the whole plan twice
-    sums = materialise(unit_value_sums(flows, params), flows)
+    # the corridor's sums first (a few rows), so the world's scan keeps only its products; then
+    # the history's windows and self-joins on the small sums rather than on the whole plan
+    revisions = revisions_in(flows) if params.group else tuple(REVISIONS)
+    corridor = materialise(corridor_sums(flows, params, revisions), flows)
+    sums = materialise(combine_sums(corridor, world_sums(flows, params, corridor, revisions)),
+                       flows)
     rows = _check(execute_rows(_with_history(sums), on=flows), params)
     findings = sorted(_findings(rows, params), key=lambda f: -f.score)
     parameters = {"exporter": params.exporter, "importer": params.importer,

@@ -115,8 +115,10 @@ def describe(code: str, revision: str = "HS22") -> str:
 @lru_cache(maxsize=16)
 def _step_weights(source: str, target: str) -> pa.Table:
     path = atlas_data_dir() / f"conversion_weights/conversion_weights_{source}_to_{target}.csv"
+    # one thread: the 27 MB HS2017-to-HS2022 file parses in less CPU time than with a pool
     table = pacsv.read_csv(
         path,
+        read_options=pacsv.ReadOptions(use_threads=False),
         convert_options=pacsv.ConvertOptions(
             column_types={source: pa.string(), target: pa.string(), "weight": pa.float64()},
             include_columns=[source, target, "weight"],
