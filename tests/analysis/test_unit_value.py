@@ -103,3 +103,11 @@ def test_group_with_no_flows(flows: ir.Table) -> None:
 def test_bad_input(changes: dict, message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(")):
         UnitValueParams("CHN", "RUS", (2019, 2023), **changes)
+
+
+def test_groups_are_mapped_only_into_the_revisions_loaded(flows: ir.Table) -> None:
+    """BACI HS17 is the real data's only product-level revision; the others would join nothing."""
+    from shadowtrade.analysis.unit_value import revisions_in
+
+    assert "HS17" in revisions_in(flows)
+    assert set(revisions_in(flows)) <= {"HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"}
