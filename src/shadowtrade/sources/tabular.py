@@ -325,7 +325,7 @@ def parse_plain_numbers(values: pa.ChunkedArray | pa.Array, nullable: bool) -> p
     try:
         parsed = pc.cast(values, pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
+        return None  # some value is not a plain number: the caller checks row by row
     if pc.any(pc.is_nan(parsed)).as_py() or pc.any(pc.is_inf(parsed)).as_py():
         return None
     return parsed
