@@ -14,12 +14,10 @@ from typing import Any
 import ibis.expr.types as ir
 import pytest
 
-from shadowtrade.sources.loader import load_file, mirror_files
 from shadowtrade.warehouse import Warehouse
 from shadowtrade.warehouse.engine import spark_flows, spark_session
 from shadowtrade.warehouse.export import export_parquet
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -41,18 +39,10 @@ def spark() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def real_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Warehouse]:
-    """Every real file of ``../shared/data`` (trade and sanctions lists) loaded once."""
-    from shadowtrade.screening.loading import load_mirror
-
-    if not SHARED_DATA.is_dir():
-        pytest.fail(f"the real data is missing: expected {SHARED_DATA}")
-    warehouse = Warehouse(tmp_path_factory.mktemp("spark-wh") / "warehouse.duckdb")
-    for path, fmt in mirror_files(SHARED_DATA):
-        load_file(warehouse, path, fmt)
-    load_mirror(warehouse, SHARED_DATA)
-    yield warehouse
-    warehouse.close()
+def real_warehouse(full_warehouse: Warehouse) -> Warehouse:
+    """Every real file of ``../shared/data`` (trade and sanctions lists): the suite-wide
+    ``full_warehouse`` of ``tests/conftest.py``, loaded once per run."""
+    return full_warehouse
 
 
 @pytest.fixture(scope="session")
