@@ -20,13 +20,13 @@ def test_candidates_past_enough_perfect_scores_are_not_scored(
         monkeypatch: pytest.MonkeyPatch) -> None:
     engine = Screener([_foundation(n) for n in (9, 3, 7, 1, 8, 2, 6, 4, 5)])
     calls: list[str] = []
-    real = engine_module.score_entity
+    real = engine_module.score_entity_lazily
 
     def counted(query, entry, *args):  # type: ignore[no-untyped-def]
         calls.append(entry.entity["id"])
         return real(query, entry, *args)
 
-    monkeypatch.setattr(engine_module, "score_entity", counted)
+    monkeypatch.setattr(engine_module, "score_entity_lazily", counted)
     found = engine.screen(ScreenQuery.build(["Al-Aqsa Foundation"]), limit=3)["results"]
     assert [(r["id"], r["score"]) for r in found] == [("x-01", 1.0), ("x-02", 1.0), ("x-03", 1.0)]
     assert len(calls) < 9

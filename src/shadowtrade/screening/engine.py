@@ -23,7 +23,8 @@ from shadowtrade.screening.index import CandidateIndex, Prepared
 from shadowtrade.screening.names import compare_names
 from shadowtrade.screening.normalise import prepare_name
 from shadowtrade.screening.query import ScreenQuery
-from shadowtrade.screening.scoring import prepare_query, schemata_compatible, score_entity
+from shadowtrade.screening.scoring import (prepare_query, query_similarities,
+                                           schemata_compatible, score_entity_lazily)
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 5
@@ -89,21 +90,23 @@ class Screener:
         scored = []
         perfect: list[str] = []  # the smallest ids scoring 1.0 so far, at most ``limit``
         seen: dict = {}  # name pairs compared for this query (entries repeat names)
-        for position in self.index.candidates([name for name, _ in prepared], query.identifiers,
-                                              wanted, keys):
+        positions = self.index.candidates([name for name, _ in prepared], query.identifiers,
+                                          wanted, keys)
+        known = query_similarities(prepared, [self.index.entries[p] for p in positions])
+        for position in positions:
             entity = self.index.entries[position].entity
             if only and only.isdisjoint(entity.get("datasets", ())):
                 continue
             if len(perfect) == limit and entity["id"] > perfect[-1]:
                 continue
-            score, explanation = score_entity(query, self.index.entries[position], prepared,
-                                              seen)
+            score, explanation = score_entity_lazily(query, self.index.entries[position],
+                                                     prepared, seen, known)
             scored.append((score, entity, explanation))
             if score >= 1.0:
                 bisect.insort(perfect, entity["id"])
                 del perfect[limit:]
         scored.sort(key=lambda item: (-item[0], item[1]["id"]))
-        return scored[:limit]
+        return [(score, entity, explain()) for score, entity, explain in scored[:limit]]
 
     def entity(self, entity_id: str) -> dict[str, Any]:
         """One listed entity by id."""

@@ -18,7 +18,7 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
@@ -30,6 +30,7 @@ from shadowtrade.screening.arabic import arabic_key
 from shadowtrade.screening.hanja_readings import matches_pinyin
 from shadowtrade.screening.name_groups import group_of
 from shadowtrade.screening.qualifiers import is_patronymic, patronymic_stem
+from shadowtrade.screening.word_filter import WordFeatures
 from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
                                              Token, make_token, name_initials)
 
@@ -41,19 +42,47 @@ CHINESE_READING_SCORE = 0.8  # each syllable has several Hanja: a reading, not a
 SURNAME_WEIGHT, GIVEN_WEIGHT = 0.5, 1.0
 
 
-@dataclass(frozen=True)
 class NameScore:
-    """The score of one name pair and why."""
+    """The score of one name pair and why (the why put into words only when asked: a screen
+    compares many names and explains a few).
 
-    score: float
-    query: str
-    candidate: str
-    detail: tuple[str, ...]
+    >>> NameScore(0.9, "a", "b", lambda: ("because",)).as_dict()["detail"]
+    ['because']
+    """
+
+    __slots__ = ("score", "query", "candidate", "_detail")
+
+    def __init__(self, score: float, query: str, candidate: str,
+                 detail: tuple[str, ...] | Callable[[], tuple[str, ...]]) -> None:
+        self.score, self.query, self.candidate = score, query, candidate
+        self._detail = detail
+
+    @property
+    def detail(self) -> tuple[str, ...]:
+        """The explanation, one line per feature."""
+        if callable(self._detail):
+            self._detail = self._detail()
+        return self._detail
+
+    def with_note(self, score: float, note: str) -> NameScore:
+        """The same pair with another score and one more line of explanation."""
+        return NameScore(score, self.query, self.candidate, lambda: (*self.detail, note))
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready explanation."""
         return {"score": self.score, "query": self.query, "candidate": self.candidate,
                 "detail": list(self.detail)}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NameScore) and (self.score, self.query, self.candidate,
+                                                 self.detail) == (other.score, other.query,
+                                                                  other.candidate, other.detail)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"NameScore(score={self.score!r}, query={self.query!r}, "
+                f"candidate={self.candidate!r}, detail={self.detail!r})")
 
 
 def edit_budget(length: int) -> int:
@@ -114,11 +143,57 @@ MAX_CACHED_PAIRS = 2_000_000
 _cached_pairs = [0]
 
 
+def word_features(token: Token) -> _Word:
+    """:func:`_word` of a token, from the spelling keys it carries (not computed again).
+
+    >>> word_features(make_token("aleksandrovich")) == _word("aleksandrovich")
+    True
+    """
+    found = _WORDS.get(token.text)
+    if found is None:
+        text = token.text
+        father = patronymic_stem(text) if is_patronymic(text) else ""
+        found = _WORDS[text] = _Word(token.skeleton, token.consonants, vowel_key(token.skeleton),
+                                     "" if father == text else father, group_of(text))
+    return found
+
+
+_FEATURES = [WordFeatures(word_features)]
+
+
 def clear_word_cache() -> None:
     """Forget every word pair's similarity (and every word's features)."""
     _ROWS.clear()
     _WORDS.clear()
+    _FEATURES[0] = WordFeatures(word_features)
     _cached_pairs[0] = 0
+
+
+# For one query: candidate word -> query word -> similarity, for the pairs above zero only.
+PairSimilarities = dict[str, dict[str, tuple[float, str]]]
+
+
+def pair_similarities(query_words: Iterable[Token],
+                      candidate_words: Iterable[Token]) -> PairSimilarities:
+    """The similarity of every pair of a query word and a candidate word that scores above
+    zero, all pairs tested at once (see word_filter.py); :func:`compare_names` takes it to
+    skip the pairs that score nothing.
+
+    >>> words = lambda text: [make_token(w) for w in text.split()]
+    >>> pair_similarities(words("kim jong un"), words("kim jung hassan"))
+    {'kim': {'kim': (1.0, '=')}, 'jung': {'jong': (0.9, 'vowels')}}
+    """
+    query = list({t.text: t for t in query_words}.values())
+    candidate = list({t.text: t for t in candidate_words}.values())
+    if not query or not candidate:
+        return {}
+    q_texts, c_texts = [t.text for t in query], [t.text for t in candidate]
+    found: PairSimilarities = {}
+    for i, j in sorted(_FEATURES[0].may_score(query, candidate)):
+        similarity = word_similarity(q_texts[i], c_texts[j])
+        if similarity[0] > 0:
+            found.setdefault(c_texts[j], {})[q_texts[i]] = similarity
+    return found
 
 
 def _row(text: str) -> dict[str, tuple[float, str]]:
@@ -279,6 +354,23 @@ def _similar_pairs(query: tuple[Token, ...], candidate: tuple[Token, ...]
     return pairs
 
 
+def _known_pairs(query: tuple[Token, ...], candidate: tuple[Token, ...],
+                 known: PairSimilarities) -> list[tuple[float, int, int, str]]:
+    """:func:`_similar_pairs` from the similarities found for the whole query, in the same
+    order (ties in the query's then the candidate's word order)."""
+    pairs = []
+    for j, other in enumerate(candidate):
+        row = known.get(other.text)
+        if row:
+            for i, q in enumerate(query):
+                found = row.get(q.text)
+                if found is not None:
+                    pairs.append((found[0], i, j, found[1]))
+    if len(pairs) > 1:
+        pairs.sort(key=lambda pair: (pair[1], pair[2]))
+    return pairs
+
+
 def _similar_arabic_pairs(query: tuple[Token, ...], candidate: tuple[Token, ...]
                           ) -> list[tuple[float, int, int, str]]:
     """:func:`_similar_pairs` for a name compared with Arabic script."""
@@ -294,11 +386,18 @@ def _similar_arabic_pairs(query: tuple[Token, ...], candidate: tuple[Token, ...]
 
 
 def _align(query: tuple[Token, ...], candidate: tuple[Token, ...], arabic: bool = False,
-           full: bool = False) -> Alignment:
+           full: bool = False, known: PairSimilarities | None = None) -> Alignment:
     """Greedy best-first word alignment; the score and the matched pairs (explained later).
-    ``full``: patronymics weigh as much as names (both names have one)."""
-    pairs = _similar_pairs(query, candidate) if not arabic else \
-        _similar_arabic_pairs(query, candidate)
+    ``full``: patronymics weigh as much as names (both names have one); ``known``: the
+    query's word pairs above zero (:func:`pair_similarities`), when the caller has them."""
+    if arabic:
+        pairs = _similar_arabic_pairs(query, candidate)
+    elif known is not None:
+        pairs = _known_pairs(query, candidate, known)
+    else:
+        pairs = _similar_pairs(query, candidate)
+    if not pairs:  # nothing matched: the score is 0 whatever the weights
+        return 0.0, query, candidate, []
     pairs.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the query's word order
     q_weights, c_weights = _weights(query, full), _weights(candidate, full)
     used_q = [False] * len(query)
@@ -402,8 +501,12 @@ def _chinese_reading(query: PreparedName, candidate: PreparedName) -> NameScore 
     return None
 
 
-def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
-    """Score two prepared names (the best reading of each), with the alignment that gave it."""
+def compare_names(query: PreparedName, candidate: PreparedName,
+                  known: PairSimilarities | None = None) -> NameScore:
+    """Score two prepared names (the best reading of each), with the alignment that gave it.
+
+    ``known``: :func:`pair_similarities` of the query's words and (at least) these candidate
+    words, when a screen compares one query with many names."""
     if query.raw.casefold() == candidate.raw.casefold():
         return NameScore(1.0, query.raw, candidate.raw, ("identical",))
     if query.korean and candidate.korean:
@@ -425,7 +528,7 @@ def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
     for q_tokens in query.variants:
         for c_tokens in candidate.variants:
             # two different patronymics are two different people: they weigh in full
-            found = _align(q_tokens, c_tokens, in_arabic, both_patronymic)
+            found = _align(q_tokens, c_tokens, in_arabic, both_patronymic, known)
             if best is None or found[0] > best[0]:
                 best = found
     assert best is not None
@@ -433,11 +536,18 @@ def compare_names(query: PreparedName, candidate: PreparedName) -> NameScore:
     if query.acronym or candidate.acronym:
         others.append(_acronym(query, candidate))
     score, detail = max(others, key=lambda other: other[0])
-    if score <= best[0]:
-        score, detail = best[0], _explain(best)
-    if query.country and candidate.country and query.country != candidate.country:
+    alignment = best if score <= best[0] else None
+    if alignment is not None:
+        score = best[0]
+    conflict = bool(query.country and candidate.country and query.country != candidate.country)
+    if conflict:
         score -= COUNTRY_CONFLICT_PENALTY
-        detail = detail + [f"country '{query.country}' differs from '{candidate.country}': "
-                           f"-{COUNTRY_CONFLICT_PENALTY:.2f}"]
-    return NameScore(round(min(max(score, 0.0), 1.0), 3), query.raw, candidate.raw,
-                     tuple(detail))
+
+    def explain() -> tuple[str, ...]:
+        lines = _explain(alignment) if alignment is not None else detail
+        if conflict:
+            lines = lines + [f"country '{query.country}' differs from '{candidate.country}': "
+                             f"-{COUNTRY_CONFLICT_PENALTY:.2f}"]
+        return tuple(lines)
+
+    return NameScore(round(min(max(score, 0.0), 1.0), 3), query.raw, candidate.raw, explain)

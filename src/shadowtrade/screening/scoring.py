@@ -15,10 +15,12 @@ Birth date, nationality and schema mismatches lower the score; an identical iden
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from shadowtrade.screening.index import IndexedEntity, name_keys
-from shadowtrade.screening.names import NameScore, compare_names
+from shadowtrade.screening.names import NameScore, PairSimilarities, compare_names, \
+    pair_similarities
 from shadowtrade.screening.normalise import PreparedName, prepare_name
 from shadowtrade.screening.query import ScreenQuery
 
@@ -54,9 +56,43 @@ def prepare_query(query: ScreenQuery) -> PreparedQuery:
     return [(name, name_keys(name)) for name in (prepare_name(raw) for raw in query.names)]
 
 
+def query_similarities(prepared_query: PreparedQuery,
+                       entries: list[IndexedEntity]) -> PairSimilarities:
+    """The word pairs above zero between a query's names and the names of the entries it
+    is about to be scored against, found at once (see ``names.pair_similarities``).
+
+    >>> from shadowtrade.screening.index import IndexedEntity
+    >>> entry = IndexedEntity.from_ftm({"id": "x", "schema": "Person",
+    ...                                 "properties": {"name": ["RI JE SON"]}})
+    >>> query_similarities(prepare_query(ScreenQuery.build(["Ri Che-son"])), [entry])["ri"]
+    {'ri': (1.0, '=')}
+    """
+    query_words = [t for name, _ in prepared_query for v in name.variants for t in v]
+    candidate_words = [t for entry in entries for _, wanted in prepared_query
+                       for position in compared_names(entry, wanted)
+                       for v in entry.names[position].variants for t in v]
+    return pair_similarities(query_words, candidate_words)
+
+
+def compared_names(entry: IndexedEntity, wanted: set[str]) -> list[int] | range:
+    """The positions of the entry's names a query name with these index keys is compared
+    with: the ``NAMES_PER_ENTITY`` sharing the most keys, or all when none shares any.
+
+    >>> from shadowtrade.screening.index import IndexedEntity
+    >>> entry = IndexedEntity.from_ftm({"id": "x", "schema": "Person",
+    ...                                 "properties": {"name": ["A B"], "alias": ["RI JE SON"]}})
+    >>> compared_names(entry, {"wri", "wson"}), compared_names(entry, {"wkim"})
+    ([1], range(0, 2))
+    """
+    shared = [(len(keys & wanted), i) for i, keys in enumerate(entry.keys)]
+    shared = sorted((pair for pair in shared if pair[0]), reverse=True)[:NAMES_PER_ENTITY]
+    return [i for _, i in shared] or range(len(entry.names))
+
+
 def best_name(query: ScreenQuery, entry: IndexedEntity,
               prepared_query: PreparedQuery | None = None,
-              seen: dict[tuple[int, int], NameScore] | None = None) -> NameScore:
+              seen: dict[tuple[int, int], NameScore] | None = None,
+              known: PairSimilarities | None = None) -> NameScore:
     """The best-scoring pair of a query name and a listed name.
 
     Only the listed names sharing the most index keys with the query name are compared (when
@@ -66,20 +102,16 @@ def best_name(query: ScreenQuery, entry: IndexedEntity,
     """
     best: NameScore | None = None
     for prepared, wanted in prepared_query or prepare_query(query):
-        shared = [(len(keys & wanted), i) for i, keys in enumerate(entry.keys)]
-        shared = sorted((pair for pair in shared if pair[0]), reverse=True)[:NAMES_PER_ENTITY]
-        positions = [i for _, i in shared] or range(len(entry.names))
-        for position in positions:
+        for position in compared_names(entry, wanted):
             listed = entry.names[position]
             pair = (id(prepared), id(listed))
             found = seen.get(pair) if seen is not None else None
             if found is None:
-                found = compare_names(prepared, listed)
+                found = compare_names(prepared, listed, known)
                 if seen is not None:
                     seen[pair] = found
             if position in entry.weak:
-                found = NameScore(round(found.score * WEAK_ALIAS_FACTOR, 3), found.query,
-                                  found.candidate, found.detail + ("weak alias",))
+                found = found.with_note(round(found.score * WEAK_ALIAS_FACTOR, 3), "weak alias")
             if best is None or found.score > best.score:
                 best = found
     return best or NameScore(0.0, "", "", ("no names",))
@@ -116,16 +148,28 @@ def _qualifiers(query: ScreenQuery, entry: IndexedEntity) -> list[dict[str, Any]
 
 def score_entity(query: ScreenQuery, entry: IndexedEntity,
                  prepared_query: PreparedQuery | None = None,
-                 seen: dict[tuple[int, int], NameScore] | None = None
-                 ) -> tuple[float, dict[str, Any]]:
-    """The score in [0, 1] and its explanation (``seen``: see :func:`best_name`)."""
+                 seen: dict[tuple[int, int], NameScore] | None = None,
+                 known: PairSimilarities | None = None) -> tuple[float, dict[str, Any]]:
+    """The score in [0, 1] and its explanation (``seen``, ``known``: see :func:`best_name`)."""
+    score, explain = score_entity_lazily(query, entry, prepared_query, seen, known)
+    return score, explain()
+
+
+def score_entity_lazily(query: ScreenQuery, entry: IndexedEntity,
+                        prepared_query: PreparedQuery | None = None,
+                        seen: dict[tuple[int, int], NameScore] | None = None,
+                        known: PairSimilarities | None = None
+                        ) -> tuple[float, Callable[[], dict[str, Any]]]:
+    """:func:`score_entity` with the explanation left to build when asked (a screen scores
+    many candidates and explains the few it returns)."""
     shared = set(query.identifiers) & entry.identifiers
     if shared:
         ident = sorted(shared)[0]
-        return 1.0, {"identifier": {"score": 1.0, "detail": f"identifier {ident} is identical"},
-                     "qualifiers": []}
-    name = best_name(query, entry, prepared_query, seen)
+        return 1.0, lambda: {"identifier": {"score": 1.0,
+                                            "detail": f"identifier {ident} is identical"},
+                             "qualifiers": []}
+    name = best_name(query, entry, prepared_query, seen, known)
     qualifiers = _qualifiers(query, entry)
     score = name.score + sum(q["adjustment"] for q in qualifiers)
     score = round(min(1.0, max(0.0, score)), 3)
-    return score, {"name": name.as_dict(), "qualifiers": qualifiers}
+    return score, lambda: {"name": name.as_dict(), "qualifiers": qualifiers}

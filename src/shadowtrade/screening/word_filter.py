@@ -1,0 +1,112 @@
+"""Which word pairs of one query can score above zero, found without testing every pair.
+
+Most pairs of a query word and a listed word share nothing (``kim`` and ``hassan``), and asking
+:func:`~shadowtrade.screening.names.word_similarity` about each costs microseconds of Python.
+The rules that score a pair above zero are of two kinds:
+
+- a shared key: the same spelling skeleton, consonant key, vowel key or given-name group, both
+  patronymics of a father's name, or the same first letter when one word is an initial or may be
+  an abbreviation. Each word gets its keys once; a candidate word is kept when its keys meet the
+  query's (one set operation);
+- edits: skeletons longer than three letters less than half their length apart, found for all
+  pairs at once with rapidfuzz's distance matrix.
+
+Only the pairs found go on to the exact similarity. The test lets through every pair the rules
+of ``names._word_pair`` can score above zero (``tests/screening/test_word_filter.py`` holds it to
+that over the real lists' words); it may let through some that score zero.
+
+>>> from shadowtrade.screening.names import word_features
+>>> from shadowtrade.screening.normalise import make_token
+>>> words = WordFeatures(word_features)
+>>> tokens = lambda text: [make_token(w) for w in text.split()]
+>>> sorted(words.may_score(tokens("kim jong un"), tokens("kim jung hassan j")))
+[(0, 0), (1, 1), (1, 3)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cdist
+
+VOWELS = frozenset("aeiouy")
+EDITABLE = 4  # skeletons shorter than this are compared on keys only (no edits allowed)
+Keys = frozenset[tuple[str, Any]]
+
+
+def _is_short(text: str) -> bool:
+    """An initial, or a word that may abbreviate another (three letters or more, no vowel
+    after the first: 'shpg')."""
+    return len(text) == 1 or (len(text) >= 3 and not VOWELS.intersection(text[1:]))
+
+
+class WordFeatures:
+    """The keys of every word met, as a query word and as a candidate word, and its skeleton.
+
+    ``describe`` gives a word's features (``skeleton``, ``consonants``, ``vowels``, ``father``,
+    ``group``) from its token: :func:`shadowtrade.screening.names.word_features`, passed in by
+    the scorer (this module does not import it).
+    """
+
+    def __init__(self, describe: Callable[[Any], Any]) -> None:
+        self._describe = describe
+        self._words: dict[str, tuple[Keys, Keys, str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def _add(self, token: Any) -> tuple[Keys, Keys, str]:
+        text = token.text
+        word = self._describe(token)
+        shared = [("s", word.skeleton), ("v", word.vowels)]
+        if len(word.consonants) >= 4:
+            shared.append(("c", word.consonants))
+        if word.group >= 0:
+            shared.append(("g", word.group))
+        if word.father:
+            shared.append(("p", ""))
+        first = text[:1]
+        # a short query word meets every candidate word of its first letter, and back
+        as_query = [*shared, ("C", first)] + ([("Q", first)] if _is_short(text) else [])
+        as_candidate = [*shared, ("Q", first)] + ([("C", first)] if _is_short(text) else [])
+        found = self._words[text] = (frozenset(as_query), frozenset(as_candidate),
+                                     word.skeleton)
+        return found
+
+    def _features(self, token: Any) -> tuple[Keys, Keys, str]:
+        found = self._words.get(token.text)
+        return found if found is not None else self._add(token)
+
+    def may_score(self, query: Sequence[Any], candidate: Sequence[Any]) -> set[tuple[int, int]]:
+        """The (query word, candidate word) positions of the pairs whose word similarity may
+        be above zero (the others certainly score zero), for two lists of tokens (``text``,
+        ``skeleton``, ``consonants``)."""
+        q_features = [self._features(t) for t in query]
+        c_features = [self._features(t) for t in candidate]
+        wanted = frozenset().union(*(f[0] for f in q_features))
+        found: set[tuple[int, int]] = set()
+        for j, (_, keys, _) in enumerate(c_features):
+            if not wanted.isdisjoint(keys):
+                found.update((i, j) for i, f in enumerate(q_features)
+                             if not f[0].isdisjoint(keys))
+        found.update(_edited(q_features, c_features))
+        return found
+
+
+def _edited(q_features: list[tuple[Keys, Keys, str]],
+            c_features: list[tuple[Keys, Keys, str]]) -> list[tuple[int, int]]:
+    """Pairs of skeletons of four letters or more, less than half the longer one apart."""
+    q_long = [(i, f[2]) for i, f in enumerate(q_features) if len(f[2]) >= EDITABLE]
+    c_long = [(j, f[2]) for j, f in enumerate(c_features) if len(f[2]) >= EDITABLE]
+    if not q_long or not c_long:
+        return []
+    distances = cdist([s for _, s in q_long], [s for _, s in c_long],
+                      scorer=Levenshtein.normalized_distance, score_cutoff=0.5, workers=1)
+    rows, columns = np.nonzero(distances < 0.5)
+    return [(q_long[r][0], c_long[c][0]) for r, c in zip(rows.tolist(), columns.tolist())]
+
+
+__all__ = ["WordFeatures"]
