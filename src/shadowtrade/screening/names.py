@@ -38,6 +38,7 @@ EXTRA_CANDIDATE_WEIGHT = 0.3  # an unmatched listed word (middle names, patronym
 COUNTRY_CONFLICT_PENALTY = 0.3  # 'Bank of Iran' is not 'Bank of Syria'
 ACRONYM_SCORE = 0.85
 CHINESE_READING_SCORE = 0.8  # each syllable has several Hanja: a reading, not a spelling
+PINYIN_SCORE = 0.95  # the characters' own pinyin, syllables written together or apart
 SURNAME_WEIGHT, GIVEN_WEIGHT = 0.5, 1.0
 
 
@@ -169,7 +170,35 @@ def _word_pair(text_a: str, text_b: str) -> tuple[float, str]:
         return 0.9, "vowels"
     if a.consonants == b.consonants and len(a.consonants) >= 4:
         return 0.85, "consonants"
+    if text_a.endswith("ova") or text_b.endswith("ova"):
+        feminine = _czech_feminine(text_a, text_b)
+        if feminine[0]:
+            return feminine
     return _spelled_similarity(text_a, text_b, skel_a, skel_b)
+
+
+def _czech_feminine(text_a: str, text_b: str) -> tuple[float, str]:
+    """Czech and Slovak add -ová to a woman's surname, in place of its last vowel
+    (Кожемяко = Kožemjaková) or after a Russian -ova (Кузнецова = Kuznecovová): the stem
+    before -ová against the other word without its last vowel, of about the same length.
+    Stems of five letters at least ('Petrova' is not 'Petra').
+
+    >>> _czech_feminine("kozhemjakova", "kozhemyako"), _czech_feminine("kuznecovova", "kuznietsova")
+    ((0.85, 'feminine -ova'), (0.778, 'feminine -ova'))
+    >>> _czech_feminine("petrova", "petra"), _czech_feminine("kozhemjakova", "kozhemjakin")
+    ((0.0, ''), (0.0, ''))
+    """
+    for czech, other in ((text_a, text_b), (text_b, text_a)):
+        stem = czech[:-3]
+        if not czech.endswith("ova") or len(stem) < 5:
+            continue
+        other_stem = other[:-1] if other[-1] in "aeiouy" else other
+        if other_stem == czech or abs(len(_word(stem).skeleton) - len(_word(other_stem).skeleton)) > 1:
+            continue
+        similarity = word_similarity(stem, other_stem)[0]
+        if similarity >= 0.75:  # Czech c is ts (Kuznecov), which the skeleton reads as k
+            return min(similarity, 0.85), "feminine -ova"
+    return 0.0, ""
 
 
 def _spelled_similarity(text_a: str, text_b: str, skel_a: str, skel_b: str
@@ -389,8 +418,34 @@ def _korean(query: PreparedName, candidate: PreparedName) -> tuple[float, list[s
     return best
 
 
+def _same_pinyin(query: PreparedName, candidate: PreparedName) -> NameScore | None:
+    """A name in Chinese characters against its own pinyin, the given name written as one
+    word or syllable by syllable, the surname first or last (王明山 = Mingshan WANG): found
+    here because both names also have a Korean reading, which would otherwise decide.
+
+    >>> from shadowtrade.screening.normalise import prepare_name as p
+    >>> _same_pinyin(p("Mingshan WANG"), p("王明山")).score, _same_pinyin(p("Minghan WANG"), p("王明山"))
+    (0.95, None)
+    """
+    for han, other in ((query, candidate), (candidate, query)):
+        if han.script != "han" or other.script != "latin":
+            continue
+        readings = {tuple(sorted(t.text for t in variant)) for variant in han.variants}
+        for variant in other.variants:
+            if len(variant) >= 2 and tuple(sorted(t.text for t in variant)) in readings:
+                detail = (f"'{' '.join(t.text for t in variant)}' is the pinyin of "
+                          f"'{han.raw}': {PINYIN_SCORE:.2f}",)
+                return NameScore(PINYIN_SCORE, query.raw, candidate.raw, detail)
+    return None
+
+
 def _chinese_reading(query: PreparedName, candidate: PreparedName) -> NameScore | None:
-    """A Korean name against its Chinese reading in pinyin (RI SONG HYOK = Li Cheng He)."""
+    """A Korean name against its Chinese reading in pinyin (RI SONG HYOK = Li Cheng He), or a
+    name in Chinese characters against its pinyin (:func:`_same_pinyin`)."""
+    if "han" in (query.script, candidate.script):
+        same = _same_pinyin(query, candidate)
+        if same:
+            return same
     for korean, other in ((query, candidate), (candidate, query)):
         if not korean.syllables or other.script != "latin" or not other.variants:
             continue
