@@ -174,7 +174,28 @@ def _word_pair(text_a: str, text_b: str) -> tuple[float, str]:
         feminine = _czech_feminine(text_a, text_b)
         if feminine[0]:
             return feminine
-    return _spelled_similarity(text_a, text_b, skel_a, skel_b)
+    spelled = _spelled_similarity(text_a, text_b, skel_a, skel_b)
+    if spelled[0] < 0.85 and ("h" in text_a) != ("h" in text_b) and min(len_a, len_b) >= 4:
+        return max(spelled, _h_for_g(text_a, text_b))
+    return spelled
+
+
+_H_FOR_G = re.compile(r"(?<![cdgkpstz])h")  # not the h of kh, sh, ch, zh, th, ph, gh, dh
+
+
+def _h_for_g(text_a: str, text_b: str) -> tuple[float, str]:
+    """Ukrainian and Belarusian Г is an h where Russian's is a g: Heorhievich = Georgievich,
+    Ievhen = Evgen, Buhrov = Bugrov (one word with such an h, the other with none).
+
+    >>> _h_for_g("heorhievich", "georgievich"), _h_for_g("buhrov", "bugrov"), _h_for_g("hasan", "gusev")
+    ((0.85, 'h = g (Ukrainian, Belarusian)'), (0.85, 'h = g (Ukrainian, Belarusian)'), (0.0, ''))
+    """
+    as_g_a, as_g_b = _H_FOR_G.sub("g", text_a), _H_FOR_G.sub("g", text_b)
+    if as_g_a == text_a and as_g_b == text_b:
+        return 0.0, ""
+    similarity = word_similarity(as_g_a, as_g_b)[0]
+    return (min(similarity, 0.85), "h = g (Ukrainian, Belarusian)") if similarity >= 0.8 \
+        else (0.0, "")
 
 
 def _czech_feminine(text_a: str, text_b: str) -> tuple[float, str]:

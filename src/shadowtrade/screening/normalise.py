@@ -34,6 +34,14 @@ ORG_FORMS = frozenset(
     "partnership unitary republican federal state corporation venture".split())
 PARTICLES = frozenset("al el bin ibn bint abu abd de da di del van von der la le du y".split())
 TITLES = frozenset("mr mrs ms miss dr prof sir".split())
+# Religious and social honorifics of Arabic, Persian, Pashto and Urdu names (a pilgrim, a
+# descendant of the Prophet, a cleric, a Quran reciter), in Latin spellings and as Arabic
+# script transliterates (سيد syd, حاجی hajy, ملا mla): one list writes them, another not.
+# Kept, since some are also names (Sayed), but weighing little.
+HONORIFICS = frozenset("haji hajji hadji alhaj alhajj hajy seyed seyyed sayed sayyed sayyid "
+                       "syed syd mullah mulla mla mawlawi maulvi mawlvi molvi mwlwy mawlana "
+                       "maulana mwlana sheikh shaikh shaykh sheik qari".split())
+HONORIFIC_WEIGHT = 0.3
 MAX_TOKENS = 12
 ORG_FORM_WEIGHT = 0.2  # LLC, OOO, JSC, Company: what kind of body, not which one
 QUALIFIER_WEIGHT = 0.1  # 'of the DPRK': says where, not who
@@ -55,10 +63,12 @@ _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
 _ALTERNATIVES = re.compile(r"(?<=\w\w)\s*/\s*(?=\w\w)")  # not J/V, I/E
 # Belarusian spellings of names Russian spells with e and ov (Piatrouna = Petrovna,
-# Valiantsina = Valentina, Novikau = Novikov, Novikava = Novikova).
+# Valiantsina = Valentina, Novikau = Novikov, Novikava = Novikova), and the unstressed o of
+# Ukrainian -enko surnames written a (Lukashenka = Lukashenko, Mishchanka = Mishchenko).
 _BELARUSIAN = ((re.compile(r"(?<=[bdfghklmnprstvz])i[iy]?a(?=[bdfghklmnprstvz])"), "e"),
                (re.compile(r"(?<=[aeiou])u(?=n[ai]$)"), "v"), (re.compile(r"au$"), "ov"),
-               (re.compile(r"(?<=[bdfghklmnprstvz])ava$"), "ova"))
+               (re.compile(r"(?<=[bdfghklmnprstvz])ava$"), "ova"),
+               (re.compile(r"(?<=[cs]h)anka$|enka$"), "enko"))
 
 
 def _belarusian(word: str) -> str:
@@ -66,8 +76,10 @@ def _belarusian(word: str) -> str:
 
     >>> [_belarusian(w) for w in ("piatrouna", "valiantsina", "novikau", "novikava", "maria")]
     ['petrovna', 'valentsina', 'novikov', 'novikova', 'maria']
+    >>> [_belarusian(w) for w in ("lukashenka", "mishchanka", "ianka")]
+    ['lukashenko', 'mishchenko', 'ianka']
     """
-    if "ia" not in word and "u" not in word[-4:] and not word.endswith("ava"):
+    if "ia" not in word and "u" not in word[-4:] and not word.endswith(("ava", "nka")):
         return word
     for pattern, replacement in _BELARUSIAN:
         word = pattern.sub(replacement, word)
@@ -167,8 +179,8 @@ def make_token(word: str) -> Token:
     """A :class:`Token` for one lower-case ASCII word."""
     skel = skeleton(word)
     consonants = skel[:1] + _VOWELS.sub("", skel[1:])
-    weight = ORG_FORM_WEIGHT if word in ORG_FORMS else \
-        0.5 if (word in PARTICLES or len(word) == 1) else 1.0
+    weight = ORG_FORM_WEIGHT if word in ORG_FORMS else HONORIFIC_WEIGHT if word in HONORIFICS \
+        else 0.5 if (word in PARTICLES or len(word) == 1) else 1.0
     return Token(word, skel, _DOUBLED.sub(r"\1", consonants), weight)
 
 
