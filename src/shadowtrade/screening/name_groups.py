@@ -1,6 +1,8 @@
 """Given names that are one name in several transliterations (Russian, Belarusian, Ukrainian,
 English, Arabic forms), like the name symbols of OpenSanctions' rigour, in a small table; and
 Korea's names in North Korean organisation names (Choson is Korea in the DPRK's own usage).
+The Arabic article is one word in all its forms: al, el, ul, and al assimilated to a sun
+letter (ar-Rahman, ad-Din, ash-Shami, az-Zawahiri, ur-Rehman).
 
 >>> same_group("siarhei", "sergey"), same_group("uladzimir", "volodymyr"), same_group("olga", "oleg")
 (True, True, False)
@@ -78,7 +80,7 @@ yasser yasir yaser
 seyed sayed syed sayyid seyyed sayyed sayyad
 mahdi mehdi
 reza riza
-al el ul
+al el ul ur ud ad ar ash az at as
 bin ben ibn
 abdul abdel abdol abdal abdoul
 korea korean choson chosun joson dprk dprkn

@@ -32,7 +32,8 @@ ORG_FORMS = frozenset(
     "obshchestvo ogranichennoi ogranichennoy otvetstvennostiu otvetstvennostyu aktsionernoe "
     "otkrytoe zakrytoe publichnoe tovarishchestvo joint stock open closed public firm "
     "partnership unitary republican federal state corporation venture".split())
-PARTICLES = frozenset("al el bin ibn bint abu abd de da di del van von der la le du y".split())
+PARTICLES = frozenset("al el ul ur ud ad ar ash az at as bin ibn bint abu abd de da di del van "
+                      "von der la le du y".split())  # al also as assimilated (ar-Rahman)
 TITLES = frozenset("mr mrs ms miss dr prof sir".split())
 # Religious and social honorifics of Arabic, Persian, Pashto and Urdu names (a pilgrim, a
 # descendant of the Prophet, a cleric, a Quran reciter), in Latin spellings and as Arabic
