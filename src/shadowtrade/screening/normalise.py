@@ -180,8 +180,8 @@ def make_token(word: str) -> Token:
     """A :class:`Token` for one lower-case ASCII word."""
     skel = skeleton(word)
     consonants = skel[:1] + _VOWELS.sub("", skel[1:])
-    weight = ORG_FORM_WEIGHT if word in ORG_FORMS else HONORIFIC_WEIGHT if word in HONORIFICS \
-        else 0.5 if (word in PARTICLES or len(word) == 1) else 1.0
+    weight = ORG_FORM_WEIGHT if word in ORG_FORMS else \
+        0.5 if (word in PARTICLES or len(word) == 1) else 1.0
     return Token(word, skel, _DOUBLED.sub(r"\1", consonants), weight)
 
 
@@ -279,7 +279,23 @@ def _tokens(words: list[str], minor: set[str], qualified: int = 0) -> tuple[Toke
         elif 0 < position < len(words) - 1 and is_patronymic(word):
             token = token._replace(weight=PATRONYMIC_WEIGHT)
         tokens.append(token)
-    return tuple(tokens)
+    return _honorifics_down(tuple(tokens))
+
+
+def _honorifics_down(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Honorifics weigh little in a name with two other words at least ('Haji Abdul Basir'
+    = 'Abdul Basir'); in a name of fewer ('Haji Sahab', 'Qari Sahab') they are the name.
+
+    >>> [t.weight for t in _tokens(["haji", "abdul", "basir"], set())]
+    [0.3, 1.0, 1.0]
+    >>> [t.weight for t in _tokens(["haji", "sahab"], set())]
+    [1.0, 1.0]
+    """
+    if not any(t.text in HONORIFICS for t in tokens) or sum(
+            1 for t in tokens if t.text not in HONORIFICS and t.weight >= 1.0) < 2:
+        return tokens
+    return tuple(t._replace(weight=HONORIFIC_WEIGHT) if t.text in HONORIFICS else t
+                 for t in tokens)
 
 
 _ARTICLE = re.compile("(?<![^\\s\\-])\u0627\u0644(?=\\w\\w)")  # ال joined to a word
@@ -294,7 +310,8 @@ def _prepare_arabic(text: str) -> PreparedName:
         latin = "al" if word == "\u0627\u0644" else "".join(latin_words(word))
         if latin:
             tokens.append(make_token(latin)._replace(key=script_key(word)))
-    return _named(text, "arabic", (tuple(tokens),), (), arabic=script_key(text))
+    return _named(text, "arabic", (_honorifics_down(tuple(tokens)),), (),
+                  arabic=script_key(text))
 
 
 def _capital_i(word: str) -> str:
