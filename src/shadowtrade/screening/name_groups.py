@@ -2,7 +2,9 @@
 English, Arabic forms), like the name symbols of OpenSanctions' rigour, in a small table; and
 Korea's names in North Korean organisation names (Choson is Korea in the DPRK's own usage).
 The Arabic article is one word in all its forms: al, el, ul, and al assimilated to a sun
-letter (ar-Rahman, ad-Din, ash-Shami, az-Zawahiri, ur-Rehman).
+letter (ar-Rahman, ad-Din, ash-Shami, az-Zawahiri, ur-Rehman). Conventional abbreviations
+are forms of their name: Mohd, Muhd, Md, Muh for Muhammad (Malaysia, Indonesia, Bangladesh),
+Mg for the Burmese Maung.
 
 >>> same_group("siarhei", "sergey"), same_group("uladzimir", "volodymyr"), same_group("olga", "oleg")
 (True, True, False)
@@ -45,7 +47,7 @@ yaroslav jaroslav
 stanislav stanislau
 boris barys borys
 ivan ivan
-muhammad mohammed mohamed mohammad muhammed mohamad mohamud mahomed
+muhammad mohammed mohamed mohammad muhammed mohamad mohamud mahomed mohd muhd md muh moh
 ahmed ahmad achmed
 hussein husayn hussain husain hossein husein
 hassan hasan
@@ -83,6 +85,7 @@ reza riza
 al el ul ur ud ad ar ash az at as
 bin ben ibn
 abdul abdel abdol abdal abdoul
+maung mg
 korea korean choson chosun joson dprk dprkn
 """
 

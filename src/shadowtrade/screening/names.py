@@ -31,7 +31,7 @@ from shadowtrade.screening.hanja_readings import matches_pinyin
 from shadowtrade.screening.name_groups import group_of
 from shadowtrade.screening.qualifiers import is_patronymic, patronymic_stem
 from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
-                                             Token, make_token, name_initials)
+                                             Token, make_token, name_initials, skeleton)
 
 EXTRA_QUERY_WEIGHT = 0.8  # an unmatched query word (the query said something the name lacks)
 EXTRA_CANDIDATE_WEIGHT = 0.3  # an unmatched listed word (middle names, patronymics)
@@ -175,9 +175,36 @@ def _word_pair(text_a: str, text_b: str) -> tuple[float, str]:
         if feminine[0]:
             return feminine
     spelled = _spelled_similarity(text_a, text_b, skel_a, skel_b)
-    if spelled[0] < 0.85 and ("h" in text_a) != ("h" in text_b) and min(len_a, len_b) >= 4:
-        return max(spelled, _h_for_g(text_a, text_b))
+    if spelled[0] >= 0.85 or len(text_a) < 4 or len(text_b) < 4:
+        return spelled
+    if "h" in text_a and "g" in text_b and "h" not in text_b \
+            or "h" in text_b and "g" in text_a and "h" not in text_a:
+        spelled = max(spelled, _h_for_g(text_a, text_b))
+    if ("ch" in text_a) != ("ch" in text_b) and "kh" in text_a + text_b:
+        spelled = max(spelled, _ch_for_kh(text_a, text_b))
     return spelled
+
+
+_CH = re.compile(r"(?<![ts])ch")  # not the tch, sch of ч and ш
+
+
+def _ch_for_kh(text_a: str, text_b: str) -> tuple[float, str]:
+    """German, Czech, Polish and Swedish transliterations write х as ch where English writes
+    kh (Chodorkovskij = Khodorkovsky, Vachajevitj = Vakhaevich): one word with ch, the other
+    with kh.
+
+    >>> _ch_for_kh("chodorkovskij", "khodorkovsky"), _ch_for_kh("vach", "vakh"), _ch_for_kh("chan", "khan")
+    ((0.85, 'ch = kh'), (0.85, 'ch = kh'), (0.85, 'ch = kh'))
+    >>> _ch_for_kh("chernov", "khrenov")
+    (0.0, '')
+    """
+    as_kh_a, as_kh_b = _CH.sub("kh", text_a), _CH.sub("kh", text_b)
+    if as_kh_a == text_a and as_kh_b == text_b:
+        return 0.0, ""
+    skel_a, skel_b = skeleton(as_kh_a), skeleton(as_kh_b)
+    similarity = 0.95 if skel_a == skel_b else \
+        _spelled_similarity(as_kh_a, as_kh_b, skel_a, skel_b)[0]
+    return (min(similarity, 0.85), "ch = kh") if similarity >= 0.8 else (0.0, "")
 
 
 _H_FOR_G = re.compile(r"(?<![cdgkpstz])h")  # not the h of kh, sh, ch, zh, th, ph, gh, dh
@@ -193,7 +220,9 @@ def _h_for_g(text_a: str, text_b: str) -> tuple[float, str]:
     as_g_a, as_g_b = _H_FOR_G.sub("g", text_a), _H_FOR_G.sub("g", text_b)
     if as_g_a == text_a and as_g_b == text_b:
         return 0.0, ""
-    similarity = word_similarity(as_g_a, as_g_b)[0]
+    skel_a, skel_b = skeleton(as_g_a), skeleton(as_g_b)
+    similarity = 0.95 if skel_a == skel_b else \
+        _spelled_similarity(as_g_a, as_g_b, skel_a, skel_b)[0]
     return (min(similarity, 0.85), "h = g (Ukrainian, Belarusian)") if similarity >= 0.8 \
         else (0.0, "")
 
