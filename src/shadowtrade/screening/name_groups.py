@@ -34,7 +34,7 @@ tatiana tatsiana tetiana tatyana tatjana
 olga volha olha
 anatoly anatol anatolii anatoliy anatolij
 grigory ryhor hryhorii grigori grigoriy hryhoriy
-evgeny yauhen yevhen yevgeny evgenii yevgeniy evgenij jauhen
+evgeny yauhen yevhen yevgeny evgenii yevgeniy evgenij jauhen ievhen ievgen ievgenii
 valery valeri valeriy valerii valer
 vasily vasil vasyl vasilii vasiliy
 petr piotr petro pyotr pyatro

@@ -162,7 +162,11 @@ def _word_pair(text_a: str, text_b: str) -> tuple[float, str]:
     if skel_a == skel_b:
         return 0.95, "spelling"
     if a.father and b.father:  # -ovich alike, both with a father's name left: compare fathers
-        return word_similarity(a.father, b.father)
+        fathers = word_similarity(a.father, b.father)
+        if fathers[0] < 0.9 and _father_group(a.father) >= 0 and \
+                _father_group(a.father) == _father_group(b.father):
+            return 0.9, "name group"
+        return fathers
     if a.group >= 0 and a.group == b.group:
         return 0.9, "name group"
     len_a, len_b = len(skel_a), len(skel_b)
@@ -225,6 +229,20 @@ def _h_for_g(text_a: str, text_b: str) -> tuple[float, str]:
         _spelled_similarity(as_g_a, as_g_b, skel_a, skel_b)[0]
     return (min(similarity, 0.85), "h = g (Ukrainian, Belarusian)") if similarity >= 0.8 \
         else (0.0, "")
+
+
+def _father_group(stem: str) -> int:
+    """The given-name group of a patronymic's father, whose name the patronymic cuts short
+    (Nikol-aevich, Mikal-aevich: Nikolai, Mikalai; Serge-evich: Sergei).
+
+    >>> _father_group("nikol") == _father_group("mikal") >= 0, _father_group("zzz")
+    (True, -1)
+    """
+    for ending in ("", "i", "ai", "ei", "y", "ii", "iy", "ij"):
+        group = group_of(stem + ending)
+        if group >= 0:
+            return group
+    return -1
 
 
 def _czech_feminine(text_a: str, text_b: str) -> tuple[float, str]:
