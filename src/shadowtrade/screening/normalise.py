@@ -31,7 +31,12 @@ ORG_FORMS = frozenset(
     "international intl enterprise enterprises industrial industries the of and for "
     "obshchestvo ogranichennoi ogranichennoy otvetstvennostiu otvetstvennostyu aktsionernoe "
     "otkrytoe zakrytoe publichnoe tovarishchestvo joint stock open closed public firm "
-    "partnership unitary republican federal state corporation venture".split())
+    "partnership unitary republican federal state corporation venture".split()) | frozenset(
+    # the same words in the languages of the EU's list (company, group, joint-stock, and, of)
+    "societe sociedad sociedade societa gesellschaft spolecnost spolocnost spolka tarsasag "
+    "selskab selskap bolag yhtio etaireia druzhestvo druzestvo kompanija kompania companhia "
+    "compania compagnie grupo groupe gruppo grupa grupul gruppe groep grupp ryhma csoport "
+    "skupina akciova akcine akcyjna akciju aktiengesellschaft aktsiaselts des und et".split())
 PARTICLES = frozenset("al el ul ur ud ad ar ash az at as bin ibn bint abu abd de da di del van "
                       "von der la le du y".split())  # al also as assimilated (ar-Rahman)
 TITLES = frozenset("mr mrs ms miss dr prof sir".split())
