@@ -57,7 +57,9 @@ def main() -> None:
     entities = [e.to_ftm() for f in find_in_mirror(MIRROR) for e in f.read().entities]
     all_names = [n for e in entities for k in ("name", "alias") for n in
                  e["properties"].get(k, [])]
-    pairs = list(csv.DictReader((HERE / "pairs.csv").open(encoding="utf-8")))
+    # the full set: the 4,700 pairs the first snapshots were taken on (pairs.csv, since the
+    # cross-script respelling test, is a subset of other size)
+    pairs = list(csv.DictReader((HERE / "pairs_full_set.csv").open(encoding="utf-8")))
     started = time.process_time()
     engine = Screener(entities)
     build_cpu = time.process_time() - started

@@ -2,7 +2,8 @@
 for shadowtrade, nomenklatura's logic-v2 (called directly) and a plain rapidfuzz baseline, in
 one run. Writes ``results.json`` (with commit, machine and data size) beside this file.
 
-Run: ``.venv/bin/python benchmarks/screening_quality/run_scorecard.py [--no-logic-v2]``
+Run: ``.venv/bin/python benchmarks/screening_quality/run_scorecard.py [--no-logic-v2]
+[--pairs FILE --suffix _full_set]``
 (needs the ``bench`` extra for logic-v2: ``pip install -e '.[bench]'``).
 """
 
@@ -10,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
+import os
 import platform
 import subprocess
 import sys
@@ -81,9 +84,20 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
+def half(row: dict) -> str:
+    """'A' or 'B': a fixed random half of the pairs (a hash of the pair's kind and names, so
+    that a pair stays in its half when the set is rebuilt and renumbered). Rules are
+    developed looking only at half A's errors; half B checks they hold on unseen pairs."""
+    digest = hashlib.sha1(f"{row['kind']}|{row['name1']}|{row['name2']}".encode()).digest()
+    return "A" if digest[0] % 2 == 0 else "B"
+
+
 def slices(rows: list[dict]) -> dict[str, list[dict]]:
-    """Overall, and by kind, script, list and entity type."""
+    """Overall, by half (A: looked at while developing rules, B: held out), and by kind,
+    script, list and entity type."""
     grouped: dict[str, list[dict]] = {"overall": rows}
+    for row in rows:
+        grouped.setdefault(f"half={row['half']}", []).append(row)
     for field in ("kind", "script", "list", "schema"):
         for row in rows:
             grouped.setdefault(f"{field}={row[field]}", []).append(row)
@@ -104,34 +118,41 @@ def _commit() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-logic-v2", action="store_true")
+    parser.add_argument("--pairs", type=Path, default=HERE / "pairs.csv")
+    parser.add_argument("--suffix", default="",
+                        help="written to results{SUFFIX}.json and errors{SUFFIX}.csv")
     args = parser.parse_args()
-    pairs_path = HERE / "pairs.csv"
+    pairs_path = args.pairs
     if not pairs_path.exists():
         from labelled_set import main as build  # type: ignore[import-not-found]
-        build()
+        build(["--output", str(pairs_path)])
     rows = list(csv.DictReader(pairs_path.open(encoding="utf-8")))
+    for row in rows:
+        row["half"] = half(row)
     scorers: dict[str, Scorer] = {"shadowtrade": ours, "rapidfuzz": plain_rapidfuzz}
     if not args.no_logic_v2:
         scorers["logic_v2"] = logic_v2()
-    seconds = {}
+    seconds, cpu_seconds = {}, {}
     for name, scorer in scorers.items():
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         for row in rows:
             row[name] = scorer(row)
         seconds[name] = round(time.perf_counter() - started, 2)
+        cpu_seconds[name] = round(time.process_time() - started_cpu, 2)
         print(f"{name}: scored {len(rows)} pairs in {seconds[name]} s", file=sys.stderr)
     report = {
         "commit": _commit(), "machine": f"{platform.machine()} {platform.processor()} "
                                         f"python {platform.python_version()}",
-        "pairs": len(rows), "threshold": DEFAULT_THRESHOLD, "seconds": seconds,
+        "pairs_file": pairs_path.name, "pairs": len(rows), "threshold": DEFAULT_THRESHOLD,
+        "seconds": seconds, "cpu_seconds": cpu_seconds, "load_average": os.getloadavg(),
         "slices": {slice_name: {name: metrics(members, name, DEFAULT_THRESHOLD)
                                 for name in scorers}
                    for slice_name, members in slices(rows).items()},
     }
-    (HERE / "results.json").write_text(json.dumps(report, indent=2))
+    (HERE / f"results{args.suffix}.json").write_text(json.dumps(report, indent=2))
     _print(report, list(scorers))
     misses = [r for r in rows if (r["label"] == "1") != (r["shadowtrade"] >= DEFAULT_THRESHOLD)]
-    with open(HERE / "errors.csv", "w", encoding="utf-8", newline="") as handle:
+    with open(HERE / f"errors{args.suffix}.csv", "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, list(rows[0]))
         writer.writeheader()
         writer.writerows(misses)

@@ -54,16 +54,26 @@ def script_key(text: str) -> str:
     return _finish("".join(_SCRIPT.get(char, "") for char in text))
 
 
+# A long u written ou or oo in a word's last syllable (Mahmoud, Daoud, Masoud: the ū of the
+# fuʿūl and mafʿūl patterns, which Arabic writes with و). French spellings write every u as
+# ou, short ones too (Moustafa مصطفى, Mounir منير, Bouthaina بثينة): those say nothing.
+_FINAL_LONG_U = re.compile(r"(?:ou|oo)[^aeiouy\W]*\b")
+_W_RUN = re.compile("w+")
+
+
 @lru_cache(maxsize=200_000)
 def long_u_agrees(latin: str, transliterated: str) -> bool:
-    """False when the Latin spelling writes a long u (ou, oo, w) that the Arabic script lacks
-    (و, transliterated w): Mahmoud is not محمد, whose consonants it shares.
+    """False when the Latin spelling writes a long u (ou or oo in a word's last syllable, or
+    w) that the Arabic script lacks (و, transliterated w): Mahmoud is not محمد, whose
+    consonants it shares; Moustafa is مصطفى (the French ou of a short u).
 
-    >>> long_u_agrees("mahmoud", "mhmd"), long_u_agrees("mahmoud", "mhmwd"), long_u_agrees("rauf", "rwf")
-    (False, True, True)
+    >>> long_u_agrees("mahmoud", "mhmd"), long_u_agrees("mahmoud", "mhmwd")
+    (False, True)
+    >>> long_u_agrees("rauf", "rwf"), long_u_agrees("moustfa", "mstfa"), long_u_agrees("mushawweh", "mshwh")
+    (True, True, True)
     """
-    lowered = latin.lower()
-    wanted = lowered.count("ou") + lowered.count("oo") + lowered.count("w")
+    lowered = latin.lower()  # a doubled ww is one و with a shadda (Mushawweh = مشوح)
+    wanted = len(_FINAL_LONG_U.findall(lowered)) + len(_W_RUN.findall(lowered))
     return wanted <= transliterated.count("w")
 
 

@@ -1,6 +1,10 @@
 """Given names that are one name in several transliterations (Russian, Belarusian, Ukrainian,
 English, Arabic forms), like the name symbols of OpenSanctions' rigour, in a small table; and
 Korea's names in North Korean organisation names (Choson is Korea in the DPRK's own usage).
+The Arabic article is one word in all its forms: al, el, ul, and al assimilated to a sun
+letter (ar-Rahman, ad-Din, ash-Shami, az-Zawahiri, ur-Rehman). Conventional abbreviations
+are forms of their name: Mohd, Muhd, Md, Muh for Muhammad (Malaysia, Indonesia, Bangladesh),
+Mg for the Burmese Maung.
 
 >>> same_group("siarhei", "sergey"), same_group("uladzimir", "volodymyr"), same_group("olga", "oleg")
 (True, True, False)
@@ -30,7 +34,7 @@ tatiana tatsiana tetiana tatyana tatjana
 olga volha olha
 anatoly anatol anatolii anatoliy anatolij
 grigory ryhor hryhorii grigori grigoriy hryhoriy
-evgeny yauhen yevhen yevgeny evgenii yevgeniy evgenij jauhen
+evgeny yauhen yevhen yevgeny evgenii yevgeniy evgenij jauhen ievhen ievgen ievgenii
 valery valeri valeriy valerii valer
 vasily vasil vasyl vasilii vasiliy
 petr piotr petro pyotr pyatro
@@ -43,7 +47,7 @@ yaroslav jaroslav
 stanislav stanislau
 boris barys borys
 ivan ivan
-muhammad mohammed mohamed mohammad muhammed mohamad mohamud mahomed
+muhammad mohammed mohamed mohammad muhammed mohamad mohamud mahomed mohd muhd md muh moh
 ahmed ahmad achmed
 hussein husayn hussain husain hossein husein
 hassan hasan
@@ -78,9 +82,10 @@ yasser yasir yaser
 seyed sayed syed sayyid seyyed sayyed sayyad
 mahdi mehdi
 reza riza
-al el ul
+al el ul ur ud ad ar ash az at as
 bin ben ibn
 abdul abdel abdol abdal abdoul
+maung mg
 korea korean choson chosun joson dprk dprkn
 """
 

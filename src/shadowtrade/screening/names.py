@@ -32,13 +32,14 @@ from shadowtrade.screening.name_groups import group_of
 from shadowtrade.screening.qualifiers import is_patronymic, patronymic_stem
 from shadowtrade.screening.word_filter import WordFeatures
 from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
-                                             Token, make_token, name_initials)
+                                             Token, make_token, name_initials, skeleton)
 
 EXTRA_QUERY_WEIGHT = 0.8  # an unmatched query word (the query said something the name lacks)
 EXTRA_CANDIDATE_WEIGHT = 0.3  # an unmatched listed word (middle names, patronymics)
 COUNTRY_CONFLICT_PENALTY = 0.3  # 'Bank of Iran' is not 'Bank of Syria'
 ACRONYM_SCORE = 0.85
 CHINESE_READING_SCORE = 0.8  # each syllable has several Hanja: a reading, not a spelling
+PINYIN_SCORE = 0.95  # the characters' own pinyin, syllables written together or apart
 SURNAME_WEIGHT, GIVEN_WEIGHT = 0.5, 1.0
 
 
@@ -236,7 +237,11 @@ def _word_pair(text_a: str, text_b: str) -> tuple[float, str]:
     if skel_a == skel_b:
         return 0.95, "spelling"
     if a.father and b.father:  # -ovich alike, both with a father's name left: compare fathers
-        return word_similarity(a.father, b.father)
+        fathers = word_similarity(a.father, b.father)
+        if fathers[0] < 0.9 and _father_group(a.father) >= 0 and \
+                _father_group(a.father) == _father_group(b.father):
+            return 0.9, "name group"
+        return fathers
     if a.group >= 0 and a.group == b.group:
         return 0.9, "name group"
     len_a, len_b = len(skel_a), len(skel_b)
@@ -244,7 +249,108 @@ def _word_pair(text_a: str, text_b: str) -> tuple[float, str]:
         return 0.9, "vowels"
     if a.consonants == b.consonants and len(a.consonants) >= 4:
         return 0.85, "consonants"
-    return _spelled_similarity(text_a, text_b, skel_a, skel_b)
+    spelled = _spelled_similarity(text_a, text_b, skel_a, skel_b)
+    if spelled[0] >= 0.85 or len_a < 3 or len_b < 3 or not -3 <= len_a - len_b <= 3:
+        return spelled
+    if "h" in text_a or "h" in text_b or "ova" in text_a or "ova" in text_b:
+        return max(spelled, _transliterated(text_a, text_b))
+    return spelled
+
+
+def _transliterated(text_a: str, text_b: str) -> tuple[float, str]:
+    """The rules for one letter or ending that transliterations of one language write
+    differently: Czech -ová, Ukrainian h for g, German ch for kh (for two words of about the
+    same length that the spelling rules found different)."""
+    best = (0.0, "")
+    if text_a.endswith("ova") or text_b.endswith("ova"):
+        best = _czech_feminine(text_a, text_b)
+    if "h" in text_a and "g" in text_b and "h" not in text_b \
+            or "h" in text_b and "g" in text_a and "h" not in text_a:
+        best = max(best, _h_for_g(text_a, text_b))
+    if ("ch" in text_a) != ("ch" in text_b) and ("kh" in text_a or "kh" in text_b):
+        best = max(best, _ch_for_kh(text_a, text_b))
+    return best
+
+
+_CH = re.compile(r"(?<![ts])ch")  # not the tch, sch of ч and ш
+
+
+def _ch_for_kh(text_a: str, text_b: str) -> tuple[float, str]:
+    """German, Czech, Polish and Swedish transliterations write х as ch where English writes
+    kh (Chodorkovskij = Khodorkovsky, Vachajevitj = Vakhaevich): one word with ch, the other
+    with kh.
+
+    >>> _ch_for_kh("chodorkovskij", "khodorkovsky"), _ch_for_kh("vach", "vakh")
+    ((0.85, 'ch = kh'), (0.85, 'ch = kh'))
+    >>> _ch_for_kh("chernov", "khrenov")
+    (0.0, '')
+    """
+    as_kh_a, as_kh_b = _CH.sub("kh", text_a), _CH.sub("kh", text_b)
+    if as_kh_a == text_a and as_kh_b == text_b:
+        return 0.0, ""
+    skel_a, skel_b = skeleton(as_kh_a), skeleton(as_kh_b)
+    similarity = 0.95 if skel_a == skel_b else \
+        _spelled_similarity(as_kh_a, as_kh_b, skel_a, skel_b)[0]
+    return (min(similarity, 0.85), "ch = kh") if similarity >= 0.8 else (0.0, "")
+
+
+_H_FOR_G = re.compile(r"(?<![cdgkpstz])h")  # not the h of kh, sh, ch, zh, th, ph, gh, dh
+
+
+def _h_for_g(text_a: str, text_b: str) -> tuple[float, str]:
+    """Ukrainian and Belarusian Г is an h where Russian's is a g: Heorhievich = Georgievich,
+    Ievhen = Evgen, Buhrov = Bugrov (one word with such an h, the other with none).
+
+    >>> _h_for_g("heorhievich", "georgievich"), _h_for_g("hasan", "gusev")
+    ((0.85, 'h = g (Ukrainian, Belarusian)'), (0.0, ''))
+    """
+    as_g_a, as_g_b = _H_FOR_G.sub("g", text_a), _H_FOR_G.sub("g", text_b)
+    if as_g_a == text_a and as_g_b == text_b:
+        return 0.0, ""
+    skel_a, skel_b = skeleton(as_g_a), skeleton(as_g_b)
+    similarity = 0.95 if skel_a == skel_b else \
+        _spelled_similarity(as_g_a, as_g_b, skel_a, skel_b)[0]
+    return (min(similarity, 0.85), "h = g (Ukrainian, Belarusian)") if similarity >= 0.8 \
+        else (0.0, "")
+
+
+def _father_group(stem: str) -> int:
+    """The given-name group of a patronymic's father, whose name the patronymic cuts short
+    (Nikol-aevich, Mikal-aevich: Nikolai, Mikalai; Serge-evich: Sergei).
+
+    >>> _father_group("nikol") == _father_group("mikal") >= 0, _father_group("zzz")
+    (True, -1)
+    """
+    for ending in ("", "i", "ai", "ei", "y", "ii", "iy", "ij"):
+        group = group_of(stem + ending)
+        if group >= 0:
+            return group
+    return -1
+
+
+def _czech_feminine(text_a: str, text_b: str) -> tuple[float, str]:
+    """Czech and Slovak add -ová to a woman's surname, in place of its last vowel
+    (Кожемяко = Kožemjaková) or after a Russian -ova (Кузнецова = Kuznecovová): the stem
+    before -ová against the other word without its last vowel, of about the same length.
+    Stems of five letters at least ('Petrova' is not 'Petra').
+
+    >>> _czech_feminine("kozhemjakova", "kozhemyako"), _czech_feminine("kuznecovova", "kuznietsova")
+    ((0.85, 'feminine -ova'), (0.778, 'feminine -ova'))
+    >>> _czech_feminine("petrova", "petra"), _czech_feminine("kozhemjakova", "kozhemjakin")
+    ((0.0, ''), (0.0, ''))
+    """
+    for czech, other in ((text_a, text_b), (text_b, text_a)):
+        stem = czech[:-3]
+        if not czech.endswith("ova") or len(stem) < 5:
+            continue
+        other_stem = other[:-1] if other[-1] in "aeiouy" else other
+        if other_stem == czech or abs(
+                len(_word(stem).skeleton) - len(_word(other_stem).skeleton)) > 1:
+            continue
+        similarity = word_similarity(stem, other_stem)[0]
+        if similarity >= 0.75:  # Czech c is ts (Kuznecov), which the skeleton reads as k
+            return min(similarity, 0.85), "feminine -ova"
+    return 0.0, ""
 
 
 def _spelled_similarity(text_a: str, text_b: str, skel_a: str, skel_b: str
@@ -488,8 +594,34 @@ def _korean(query: PreparedName, candidate: PreparedName) -> tuple[float, list[s
     return best
 
 
+def _same_pinyin(query: PreparedName, candidate: PreparedName) -> NameScore | None:
+    """A name in Chinese characters against its own pinyin, the given name written as one
+    word or syllable by syllable, the surname first or last (王明山 = Mingshan WANG): found
+    here because both names also have a Korean reading, which would otherwise decide.
+
+    >>> from shadowtrade.screening.normalise import prepare_name as p
+    >>> _same_pinyin(p("Mingshan WANG"), p("王明山")).score, _same_pinyin(p("Minghan WANG"), p("王明山"))
+    (0.95, None)
+    """
+    for han, other in ((query, candidate), (candidate, query)):
+        if han.script != "han" or other.script != "latin":
+            continue
+        readings = {tuple(sorted(t.text for t in variant)) for variant in han.variants}
+        for variant in other.variants:
+            if len(variant) >= 2 and tuple(sorted(t.text for t in variant)) in readings:
+                detail = (f"'{' '.join(t.text for t in variant)}' is the pinyin of "
+                          f"'{han.raw}': {PINYIN_SCORE:.2f}",)
+                return NameScore(PINYIN_SCORE, query.raw, candidate.raw, detail)
+    return None
+
+
 def _chinese_reading(query: PreparedName, candidate: PreparedName) -> NameScore | None:
-    """A Korean name against its Chinese reading in pinyin (RI SONG HYOK = Li Cheng He)."""
+    """A Korean name against its Chinese reading in pinyin (RI SONG HYOK = Li Cheng He), or a
+    name in Chinese characters against its pinyin (:func:`_same_pinyin`)."""
+    if "han" in (query.script, candidate.script):
+        same = _same_pinyin(query, candidate)
+        if same:
+            return same
     for korean, other in ((query, candidate), (candidate, query)):
         if not korean.syllables or other.script != "latin" or not other.variants:
             continue

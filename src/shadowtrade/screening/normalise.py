@@ -31,9 +31,23 @@ ORG_FORMS = frozenset(
     "international intl enterprise enterprises industrial industries the of and for "
     "obshchestvo ogranichennoi ogranichennoy otvetstvennostiu otvetstvennostyu aktsionernoe "
     "otkrytoe zakrytoe publichnoe tovarishchestvo joint stock open closed public firm "
-    "partnership unitary republican federal state corporation venture".split())
-PARTICLES = frozenset("al el bin ibn bint abu abd de da di del van von der la le du y".split())
+    "partnership unitary republican federal state corporation venture".split()) | frozenset(
+    # the same words in the languages of the EU's list (company, group, joint-stock, and, of)
+    "societe sociedad sociedade societa gesellschaft spolecnost spolocnost spolka tarsasag "
+    "selskab selskap bolag yhtio etaireia druzhestvo druzestvo kompanija kompania companhia "
+    "compania compagnie grupo groupe gruppo grupa grupul gruppe groep grupp ryhma csoport "
+    "skupina akciova akcine akcyjna akciju aktiengesellschaft aktsiaselts des und et".split())
+PARTICLES = frozenset("al el ul ur ud ad ar ash az at as bin ibn bint abu abd de da di del van "
+                      "von der la le du y".split())  # al also as assimilated (ar-Rahman)
 TITLES = frozenset("mr mrs ms miss dr prof sir".split())
+# Religious and social honorifics of Arabic, Persian, Pashto and Urdu names (a pilgrim, a
+# descendant of the Prophet, a cleric, a Quran reciter), in Latin spellings and as Arabic
+# script transliterates (سيد syd, حاجی hajy, ملا mla): one list writes them, another not.
+# Kept, since some are also names (Sayed), but weighing little.
+HONORIFICS = frozenset("haji hajji hadji alhaj alhajj hajy seyed seyyed sayed sayyed sayyid "
+                       "syed syd mullah mulla mla mawlawi maulvi mawlvi molvi mwlwy mawlana "
+                       "maulana mwlana sheikh shaikh shaykh sheik qari".split())
+HONORIFIC_WEIGHT = 0.3
 MAX_TOKENS = 12
 ORG_FORM_WEIGHT = 0.2  # LLC, OOO, JSC, Company: what kind of body, not which one
 QUALIFIER_WEIGHT = 0.1  # 'of the DPRK': says where, not who
@@ -55,10 +69,12 @@ _INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
 _BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
 _ALTERNATIVES = re.compile(r"(?<=\w\w)\s*/\s*(?=\w\w)")  # not J/V, I/E
 # Belarusian spellings of names Russian spells with e and ov (Piatrouna = Petrovna,
-# Valiantsina = Valentina, Novikau = Novikov, Novikava = Novikova).
+# Valiantsina = Valentina, Novikau = Novikov, Novikava = Novikova), and the unstressed o of
+# Ukrainian -enko surnames written a (Lukashenka = Lukashenko, Mishchanka = Mishchenko).
 _BELARUSIAN = ((re.compile(r"(?<=[bdfghklmnprstvz])i[iy]?a(?=[bdfghklmnprstvz])"), "e"),
                (re.compile(r"(?<=[aeiou])u(?=n[ai]$)"), "v"), (re.compile(r"au$"), "ov"),
-               (re.compile(r"(?<=[bdfghklmnprstvz])ava$"), "ova"))
+               (re.compile(r"(?<=[bdfghklmnprstvz])ava$"), "ova"),
+               (re.compile(r"(?<=[cs]h)anka$|enka$"), "enko"))
 
 
 def _belarusian(word: str) -> str:
@@ -66,8 +82,10 @@ def _belarusian(word: str) -> str:
 
     >>> [_belarusian(w) for w in ("piatrouna", "valiantsina", "novikau", "novikava", "maria")]
     ['petrovna', 'valentsina', 'novikov', 'novikova', 'maria']
+    >>> [_belarusian(w) for w in ("lukashenka", "mishchanka", "ianka")]
+    ['lukashenko', 'mishchenko', 'ianka']
     """
-    if "ia" not in word and "u" not in word[-4:] and not word.endswith("ava"):
+    if "ia" not in word and "u" not in word[-4:] and not word.endswith(("ava", "nka")):
         return word
     for pattern, replacement in _BELARUSIAN:
         word = pattern.sub(replacement, word)
@@ -266,7 +284,23 @@ def _tokens(words: list[str], minor: set[str], qualified: int = 0) -> tuple[Toke
         elif 0 < position < len(words) - 1 and is_patronymic(word):
             token = token._replace(weight=PATRONYMIC_WEIGHT)
         tokens.append(token)
-    return tuple(tokens)
+    return _honorifics_down(tuple(tokens))
+
+
+def _honorifics_down(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
+    """Honorifics weigh little in a name with two other words at least ('Haji Abdul Basir'
+    = 'Abdul Basir'); in a name of fewer ('Haji Sahab', 'Qari Sahab') they are the name.
+
+    >>> [t.weight for t in _tokens(["haji", "abdul", "basir"], set())]
+    [0.3, 1.0, 1.0]
+    >>> [t.weight for t in _tokens(["haji", "sahab"], set())]
+    [1.0, 1.0]
+    """
+    if not any(t.text in HONORIFICS for t in tokens) or sum(
+            1 for t in tokens if t.text not in HONORIFICS and t.weight >= 1.0) < 2:
+        return tokens
+    return tuple(t._replace(weight=HONORIFIC_WEIGHT) if t.text in HONORIFICS else t
+                 for t in tokens)
 
 
 _ARTICLE = re.compile("(?<![^\\s\\-])\u0627\u0644(?=\\w\\w)")  # ال joined to a word
@@ -281,7 +315,8 @@ def _prepare_arabic(text: str) -> PreparedName:
         latin = "al" if word == "\u0627\u0644" else "".join(latin_words(word))
         if latin:
             tokens.append(make_token(latin)._replace(key=script_key(word)))
-    return _named(text, "arabic", (tuple(tokens),), (), arabic=script_key(text))
+    return _named(text, "arabic", (_honorifics_down(tuple(tokens)),), (),
+                  arabic=script_key(text))
 
 
 def _capital_i(word: str) -> str:
