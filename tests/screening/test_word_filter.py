@@ -16,6 +16,9 @@ def _misspelt(word: str, rng: random.Random) -> str:
     if len(word) < 4:
         return word + rng.choice("aeiou")
     i = rng.randrange(1, len(word) - 1)
+    respelt = word.replace("g", "h").replace("kh", "ch") if rng.random() < 0.3 else word
+    if respelt != word or rng.random() < 0.2:
+        return respelt + ("ova" if rng.random() < 0.3 else "")
     return word[:i] + rng.choice(["", word[i + 1], "e", "y", "kh"]) + word[i + 1:]
 
 
@@ -26,7 +29,10 @@ def _sample_words(un_entities: list[dict], count: int) -> list[str]:
                     for variant in prepare_name(raw).variants for t in variant})
     sample = rng.sample(words, count)
     return sorted(set(sample + [_misspelt(w, rng) for w in sample[: count // 2]]
-                      + ["j", "k", "shpg", "shipping", "ovich", "ivanovich", "petrovich"]))
+                      + ["j", "k", "shpg", "shipping", "ovich", "ivanovich", "petrovich"]
+                      # the transliteration rules' own examples (h = g, ch = kh, -ova)
+                      + "vach vakh chodorkovskij khodorkovsky heorhievich georgievich oleh oleg "
+                        "kozhemjakova kozhemyako kuznecovova kuznietsova hanna ganna ".split()))
 
 
 def test_every_pair_scoring_above_zero_passes_the_test(un_entities: list[dict]) -> None:

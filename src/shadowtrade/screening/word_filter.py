@@ -8,8 +8,8 @@ The rules that score a pair above zero are of two kinds:
   patronymics of a father's name, or the same first letter when one word is an initial or may be
   an abbreviation. Each word gets its keys once; a candidate word is kept when its keys meet the
   query's (one set operation);
-- edits: skeletons longer than three letters less than half their length apart, found for all
-  pairs at once with rapidfuzz's distance matrix.
+- edits: skeletons of three letters or more, less than half their length apart (and two edits
+  more), found for all pairs at once with rapidfuzz's distance matrix.
 
 Only the pairs found go on to the exact similarity. The test lets through every pair the rules
 of ``names._word_pair`` can score above zero (``tests/screening/test_word_filter.py`` holds it to
@@ -33,7 +33,8 @@ from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
 VOWELS = frozenset("aeiouy")
-EDITABLE = 4  # skeletons shorter than this are compared on keys only (no edits allowed)
+EDITABLE = 3  # skeletons shorter than this are compared on keys only
+SPARE_EDITS = 2  # edits allowed beyond half the longer word (see _edited)
 Keys = frozenset[tuple[str, Any]]
 
 
@@ -98,14 +99,19 @@ class WordFeatures:
 
 def _edited(q_features: list[tuple[Keys, Keys, str]],
             c_features: list[tuple[Keys, Keys, str]]) -> list[tuple[int, int]]:
-    """Pairs of skeletons of four letters or more, less than half the longer one apart."""
+    """Pairs of skeletons of three letters or more, less than half the longer one apart,
+    with two edits to spare for the transliteration rules (h = g, ch = kh, -ova) that compare
+    two words after rewriting a letter or an ending."""
     q_long = [(i, f[2]) for i, f in enumerate(q_features) if len(f[2]) >= EDITABLE]
     c_long = [(j, f[2]) for j, f in enumerate(c_features) if len(f[2]) >= EDITABLE]
     if not q_long or not c_long:
         return []
-    distances = cdist([s for _, s in q_long], [s for _, s in c_long],
-                      scorer=Levenshtein.normalized_distance, score_cutoff=0.5, workers=1)
-    rows, columns = np.nonzero(distances < 0.5)
+    q_skeletons, c_skeletons = [s for _, s in q_long], [s for _, s in c_long]
+    distances = cdist(q_skeletons, c_skeletons, scorer=Levenshtein.distance, dtype=np.int32,
+                      workers=1)
+    longer = np.maximum(np.array([len(s) for s in q_skeletons])[:, None],
+                        np.array([len(s) for s in c_skeletons])[None, :])
+    rows, columns = np.nonzero(2 * distances < longer + 2 * SPARE_EDITS)
     return [(q_long[r][0], c_long[c][0]) for r, c in zip(rows.tolist(), columns.tolist())]
 
 
