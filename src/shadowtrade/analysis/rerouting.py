@@ -26,13 +26,13 @@ import ibis.expr.types as ir
 from shadowtrade.analysis.findings import (
     DetectorResult, Finding, execute_rows, left_join, log_of, materialise, money, ratio,
 )
-from shadowtrade.analysis.flows import side_codes, side_condition
+from shadowtrade.analysis.flows import REVISIONS, revisions_in, side_codes, side_condition
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.reference.countries import WORLD, country_groups, resolve_country
-from shadowtrade.reference.groups import get_group, groups_members
+from shadowtrade.reference.groups import get_group
+from shadowtrade.warehouse.derived import group_members
 
 RECONCILED = ("baci", "atlas")
-REVISIONS = ["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
 CAVEATS = [
     "Growth is nominal (current prices and exchange rates); a weaker rouble or inflation moves "
     "all corridors, which is why conduits are also compared with all other partners.",
@@ -117,12 +117,16 @@ def partner_sums(flows: ir.Table, params: ReroutingParams) -> ir.Table:
         rows = rows.filter(side_condition(rows.exporter, rows.year, params.sanctioner)
                            | (rows.exporter == params.sanctioner))
     rows = sanctioner_reported(rows, params.sanctioner, years)
-    member = side_condition(rows.exporter, rows.year, params.sanctioner, years) & ~rows["aggregate"]
-    return rows.group_by(
-        "source", "currency", "importer", "year", "aggregate",
-        member=member, own=rows.exporter == params.sanctioner, total=rows.hs_code == "TOTAL",
-        annual=rows.freq == "A",
-    ).aggregate(value=rows.value.sum())
+    # summed per exporter first: the member flags (an IN list over the bloc) are then worked out
+    # on a few thousand sums instead of on every row read
+    keys = ["source", "currency", "importer", "year", "aggregate"]
+    by_exporter = rows.group_by(*keys, "exporter", total=rows.hs_code == "TOTAL",
+                                annual=rows.freq == "A").aggregate(value=rows.value.sum())
+    member = (side_condition(by_exporter.exporter, by_exporter.year, params.sanctioner, years)
+              & ~by_exporter["aggregate"])
+    return by_exporter.group_by(
+        *keys, "total", "annual", member=member, own=by_exporter.exporter == params.sanctioner,
+    ).aggregate(value=by_exporter.value.sum())
 
 
 def _pivot(rows: ir.Table, params: ReroutingParams, keys: list[str]) -> ir.Table:
@@ -150,8 +154,10 @@ def exports_by_partner(sums: ir.Table, params: ReroutingParams, importers: list[
     return table.mutate(growth=ratio(table.year_value, table.base_value))
 
 
-def group_exports(flows: ir.Table, params: ReroutingParams, group: str) -> ir.Table:
-    """Like :func:`exports_by_partner` for the target and conduits, in one product group only."""
+def group_exports(flows: ir.Table, params: ReroutingParams, group: str,
+                  revisions: tuple[str, ...] = REVISIONS) -> ir.Table:
+    """Like :func:`exports_by_partner` for the target and conduits, in one product group only
+    (mapped into ``revisions``)."""
     importers = [params.target, *params.conduits]
     rows = flows.filter(flows.year.isin([params.base, params.year]), flows.importer.isin(importers))
     if params.source:
@@ -160,7 +166,7 @@ def group_exports(flows: ir.Table, params: ReroutingParams, group: str) -> ir.Ta
     rows = rows.filter(side_condition(rows.exporter, rows.year, params.sanctioner, years)
                        & ~rows["aggregate"])
     rows = sanctioner_reported(rows, params.sanctioner, years)
-    members = ibis.memtable(groups_members([group], REVISIONS).to_pandas())
+    members = ibis.memtable(group_members(flows, [group], list(revisions)))
     rows = rows.join(members, ["hs_revision", "hs_code"], how="inner")
     rows = rows.mutate(value=rows.value * rows.weight)
     rows = _prefer(rows, rows.freq == "A", ["source", "importer"])
@@ -208,7 +214,8 @@ def rerouting_table(flows: ir.Table, params: ReroutingParams) -> ir.Table:
     return _score(partner_sums(flows, params), flows, params)
 
 
-def _score(sums: ir.Table, flows: ir.Table, params: ReroutingParams) -> ir.Table:
+def _score(sums: ir.Table, flows: ir.Table, params: ReroutingParams,
+           revisions: tuple[str, ...] = REVISIONS) -> ir.Table:
     table = exports_by_partner(sums, params, [params.target, *params.conduits])
     target = table.filter(table.country == params.target).select(
         "source", "currency", target_base_value=table.base_value,
@@ -218,15 +225,15 @@ def _score(sums: ir.Table, flows: ir.Table, params: ReroutingParams) -> ir.Table
     joined = left_join(joined, comparison_growth(sums, params), ["source", "currency"])
     joined = joined.mutate(growth_sanctioner_to_conduit=joined.growth).drop("growth")
     if params.group:
-        joined = _with_goods(joined, flows, params, params.group)
+        joined = _with_goods(joined, flows, params, params.group, revisions)
     gc, gt = log_of(joined.growth_sanctioner_to_conduit), log_of(joined.growth_sanctioner_to_target)
     joined = joined.mutate(score=gc - gt, did_vs_comparison=gc - log_of(joined.comparison_growth))
     return joined.order_by([joined.source, ibis.desc(joined.score)])
 
 
 def _with_goods(joined: ir.Table, flows: ir.Table, params: ReroutingParams,
-                group: str) -> ir.Table:
-    goods = group_exports(flows, params, group).select(
+                group: str, revisions: tuple[str, ...]) -> ir.Table:
+    goods = group_exports(flows, params, group, revisions).select(
         "source", "currency", "country", restricted_base_value="base_value",
         restricted_year_value="year_value", restricted_growth="growth")
     joined = left_join(joined, goods, ["source", "currency", "country"])
@@ -245,7 +252,8 @@ def detect_rerouting(flows: ir.Table, params: ReroutingParams) -> DetectorResult
     # the partner sums (the one scan of the flows) are a few rows per partner: run them once;
     # the corridors and the comparison with every other partner both read them
     sums = materialise(partner_sums(flows, params), flows)
-    rows = execute_rows(_score(sums, flows, params), on=flows)
+    revisions = revisions_in(flows) if params.group else REVISIONS
+    rows = execute_rows(_score(sums, flows, params, revisions), on=flows)
     rows = _main_source(_check(rows, params), params)
     findings = sorted(_findings(rows, params), key=lambda f: -f.score)
     parameters = {"target": params.target, "sanctioner": params.sanctioner,

@@ -23,13 +23,13 @@ import ibis.expr.types as ir
 from shadowtrade.analysis.findings import (
     DetectorResult, Finding, execute_rows, left_join, log_of, money, ratio,
 )
-from shadowtrade.analysis.flows import FlowQuery, corridor_series
+from shadowtrade.analysis.flows import REVISIONS, FlowQuery, corridor_series, revisions_in
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.reference.countries import resolve_country
-from shadowtrade.reference.groups import get_group, groups_members
+from shadowtrade.reference.groups import get_group
+from shadowtrade.warehouse.derived import group_members
 from shadowtrade.reference.packaged import read_yaml
 
-REVISIONS = ["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
 CAVEATS = [
     "Nominal values: part of any growth is prices (see the unit-value detector).",
     "CHPL codes are HS2022; data in older revisions is mapped with the Growth Lab conversion "
@@ -80,28 +80,30 @@ def _pivot(series: ir.Table, params: SurgeParams, keys: list[str]) -> ir.Table:
     )
 
 
-def _breakdown(flows: ir.Table, params: SurgeParams) -> ir.Table:
+def _breakdown(flows: ir.Table, params: SurgeParams, revisions: tuple[str, ...]) -> ir.Table:
     years = (params.base, params.year)
     if params.by == "tier":
         query = FlowQuery(params.exporter, params.importer, years=years, source=params.source,
-                          by="group", groups=subgroups(params.group))
+                          by="group", groups=subgroups(params.group), revisions=revisions)
         series = corridor_series(flows, query)
         return series.rename(key="group")
-    members = ibis.memtable(groups_members([params.group], REVISIONS).to_pandas())
+    members = ibis.memtable(group_members(flows, [params.group], list(revisions)))
     inside = flows.semi_join(members, ["hs_revision", "hs_code"])
     query = FlowQuery(params.exporter, params.importer, years=years, source=params.source,
                       by="hs6")
     return corridor_series(inside, query).rename(key="hs")
 
 
-def surge_table(flows: ir.Table, params: SurgeParams) -> ir.Table:
+def surge_table(flows: ir.Table, params: SurgeParams,
+                revisions: tuple[str, ...] = REVISIONS) -> ir.Table:
     """Per source and tier (or HS6): values in base and year, the ratio and the excess growth.
 
     Columns: ``source``, ``currency``, ``key``, ``base_value``, ``year_value``, ``ratio``,
     ``corridor_base_value``, ``corridor_year_value``, ``corridor_ratio``, ``excess``
-    (ratio over corridor ratio) and ``score`` (log of ``excess``).
+    (ratio over corridor ratio) and ``score`` (log of ``excess``). ``revisions``: the HS
+    revisions to map the group into (:func:`detect_surges` passes those in the data).
     """
-    detail = _pivot(_breakdown(flows, params), params, ["source", "currency", "key"])
+    detail = _pivot(_breakdown(flows, params, revisions), params, ["source", "currency", "key"])
     total_query = FlowQuery(params.exporter, params.importer, years=(params.base, params.year),
                             source=params.source)
     total = _pivot(corridor_series(flows, total_query), params, ["source", "currency"]).select(
@@ -119,7 +121,8 @@ def detect_surges(flows: ir.Table, params: SurgeParams) -> DetectorResult:
 
     >>> # detect_surges(flows, SurgeParams("CHN", "RUS", "chpl", 2021, 2023))
     """
-    rows = _check(execute_rows(surge_table(flows, params)), params)
+    # mapping a group into a revision reads its concordance: only the revisions in the data
+    rows = _check(execute_rows(surge_table(flows, params, revisions_in(flows))), params)
     findings = sorted(_findings(rows, params), key=lambda f: -f.score)
     parameters = {"exporter": params.exporter, "importer": params.importer,
                   "group": params.group, "base": params.base, "year": params.year,
