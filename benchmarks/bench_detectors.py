@@ -158,7 +158,7 @@ def detector(name: str, years: tuple[int, int]) -> tuple[Callable[..., Any], Any
 
     if name == "rerouting":
         params = rerouting.ReroutingParams("RUS", "EU27", CONDUITS, BASE, LAST)
-        return rerouting.detect_rerouting, params, rerouting.rerouting_table
+        return rerouting.detect_rerouting, params, rerouting.partner_sums
     if name == "mirror-gap":
         params = mirror_gap.MirrorGapParams("EU27", "KGZ", years, base=BASE, margin=0.05)
         return mirror_gap.detect_mirror_gap, params, lambda f, p: mirror_gap.mirror_gap_table(
@@ -168,7 +168,7 @@ def detector(name: str, years: tuple[int, int]) -> tuple[Callable[..., Any], Any
         return unit_value.detect_unit_values, params, unit_value.unit_value_table
     if name == "surges":
         params = surges.SurgeParams("CHN", "RUS", "chpl", BASE, LAST)
-        return surges.detect_surges, params, surges.surge_table
+        return surges.detect_surges, params, surges.corridor_codes
     params = processing.ProcessingParams("RUS", "CHN", ("2709",), ("2710",), years, base=BASE)
     return processing.detect_processing, params, processing.processing_table
 
