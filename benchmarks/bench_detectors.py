@@ -16,9 +16,14 @@ added for the mirror-gap detector.
 
 Per detector, each in a fresh process, imports done before the clock for both sides:
 
-* ``ours``: open the warehouse read-only (what every ``shadowtrade detect`` does), run the
-  detector, note wall and CPU seconds and peak RSS (``cold``); run it again (``warm``); then
-  the Ibis compile time of its main expression alone (``compile_s``);
+* ``ours``: with the warehouse's cache folder (``HOME/warehouse.derived``, see
+  ``warehouse/derived.py``) deleted first, open the warehouse read-only (what every
+  ``shadowtrade detect`` does), run the detector, note wall and CPU seconds and peak RSS
+  (``first``: this run builds what the detector caches, per-product world sums for
+  unit-values, group mappings for surges); run it again in the same process (``warm``); then
+  the Ibis compile time of its scan expression alone (``compile_s``);
+* ``ours_later``: the same cold command in a new process, the cache now in place (``cold``):
+  what every later run costs, for any corridor and years, until the next load;
 * ``cli``: the whole ``shadowtrade detect ... --json`` command (start-up and imports included),
   for information;
 * ``pandas``: the Parquet copy read with pyarrow, only the columns the detector needs (and
@@ -38,6 +43,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -49,6 +55,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from measure import PeakMemory, machine  # noqa: E402
+
+from shadowtrade.warehouse.derived import derived_folder  # noqa: E402
 
 CONDUITS = ("ARM", "GEO", "KAZ", "KGZ", "UZB")
 EU27 = ("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN",
@@ -158,7 +166,7 @@ def detector(name: str, years: tuple[int, int]) -> tuple[Callable[..., Any], Any
 
     if name == "rerouting":
         params = rerouting.ReroutingParams("RUS", "EU27", CONDUITS, BASE, LAST)
-        return rerouting.detect_rerouting, params, rerouting.rerouting_table
+        return rerouting.detect_rerouting, params, rerouting.partner_sums
     if name == "mirror-gap":
         params = mirror_gap.MirrorGapParams("EU27", "KGZ", years, base=BASE, margin=0.05)
         return mirror_gap.detect_mirror_gap, params, lambda f, p: mirror_gap.mirror_gap_table(
@@ -168,7 +176,7 @@ def detector(name: str, years: tuple[int, int]) -> tuple[Callable[..., Any], Any
         return unit_value.detect_unit_values, params, unit_value.unit_value_table
     if name == "surges":
         params = surges.SurgeParams("CHN", "RUS", "chpl", BASE, LAST)
-        return surges.detect_surges, params, surges.surge_table
+        return surges.detect_surges, params, surges.corridor_codes
     params = processing.ProcessingParams("RUS", "CHN", ("2709",), ("2710",), years, base=BASE)
     return processing.detect_processing, params, processing.processing_table
 
@@ -188,7 +196,8 @@ def figure(name: str, rows: list[dict[str, Any]]) -> Any:
     return {str(r["year"]): round(r["finished_exports"]) for r in rows}
 
 
-def task_ours(name: str, home: Path, years: tuple[int, int]) -> dict[str, Any]:
+def task_ours(name: str, home: Path, years: tuple[int, int],
+              labels: tuple[str, ...] = ("first", "warm")) -> dict[str, Any]:
     """Cold (open the warehouse read-only, run, the first time in this process), then warm."""
     import ibis
 
@@ -198,10 +207,11 @@ def task_ours(name: str, home: Path, years: tuple[int, int]) -> dict[str, Any]:
     run, params, build = detector(name, years)
     settings = load_settings(home=home)
     out: dict[str, Any] = {}
-    for label in ("cold", "warm"):
+    for label in labels:
         out[label] = measured(lambda: _run_ours(open_flows, settings, run, params))
-    result = out["cold"].pop("result")
-    out["warm"].pop("result")
+    result = out[labels[0]].pop("result")
+    for label in labels[1:]:
+        out[label].pop("result")
     with open_flows(settings) as flows:
         started = time.process_time()
         ibis.to_sql(build(flows, params))
@@ -403,6 +413,8 @@ def run_task(args: argparse.Namespace) -> dict[str, Any]:
     home, parquet = paths(args.work, years)
     if args.task == "ours":
         return task_ours(args.detector, home, years)
+    if args.task == "ours_later":
+        return task_ours(args.detector, home, years, ("cold",))
     if args.task == "pandas":
         return task_pandas(args.detector, lambda: read_parquet(args.detector, parquet))
     return task_pandas(args.detector, lambda: read_csv(args.detector, args.data, args.work, years))
@@ -439,13 +451,17 @@ def time_cli(args: argparse.Namespace, name: str, home: Path) -> dict[str, Any]:
 
 
 def compare(name: str, entry: dict[str, Any]) -> dict[str, Any]:
-    """Ratios (pandas over ours) and whether the goal of the issue is met."""
+    """Ratios (pandas over ours) and whether the goal of the issue is met (by the later cold
+    run, the cache in place; the first run's ratios beside it)."""
     ours, theirs = entry["ours"], entry["pandas"]
-    cold = ours["cold"]["wall_s"]
+    cold = entry["ours_later"]["cold"]["wall_s"]
     ratios = {
         "cold_vs_pandas_files": theirs["files"]["wall_s"] / cold,
+        "first_vs_pandas_files": theirs["files"]["wall_s"] / ours["first"]["wall_s"],
         "warm_vs_pandas_memory": theirs["memory_s"] / ours["warm"]["wall_s"],
-        "cold_cpu_vs_pandas_files_cpu": theirs["files"]["cpu_s"] / ours["cold"]["cpu_s"],
+        "cold_cpu_vs_pandas_files_cpu": (theirs["files"]["cpu_s"]
+                                         / entry["ours_later"]["cold"]["cpu_s"]),
+        "first_cpu_vs_pandas_files_cpu": theirs["files"]["cpu_s"] / ours["first"]["cpu_s"],
     }
     if "pandas_csv" in entry:
         ratios["cold_vs_pandas_csv"] = entry["pandas_csv"]["files"]["wall_s"] / cold
@@ -453,7 +469,9 @@ def compare(name: str, entry: dict[str, Any]) -> dict[str, Any]:
         "ratios": {key: round(value, 2) for key, value in ratios.items()},
         "under_5_s_cold": cold < 5.0,
         "ten_times_pandas_files": ratios["cold_vs_pandas_files"] >= 10,
-        "figures_agree": ours["figure"] == theirs["figure"] == entry["cli"].get("figure"),
+        "first_under_5_s": ours["first"]["wall_s"] < 5.0,
+        "figures_agree": (ours["figure"] == entry["ours_later"]["figure"] == theirs["figure"]
+                          == entry["cli"].get("figure")),
     }
 
 
@@ -479,8 +497,11 @@ def drive(args: argparse.Namespace) -> dict[str, Any]:
                               "build_s": round(time.perf_counter() - started, 1), "detectors": {}}
     print(f"{rows:,} flow rows ready", file=sys.stderr, flush=True)
     for name in args.only.split(","):
+        shutil.rmtree(derived_folder(home / "warehouse.duckdb"), ignore_errors=True)
         entry = {"cli_command": ["shadowtrade", "detect", *cli_args(name, years), "--json"],
-                 "ours": in_subprocess(args, "ours", name), "cli": time_cli(args, name, home),
+                 "ours": in_subprocess(args, "ours", name),
+                 "ours_later": in_subprocess(args, "ours_later", name),
+                 "cli": time_cli(args, name, home),
                  "pandas": in_subprocess(args, "pandas", name)}
         if args.csv:
             entry["pandas_csv"] = in_subprocess(args, "pandas_csv", name)
@@ -492,10 +513,11 @@ def drive(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def summary(name: str, entry: dict[str, Any]) -> None:
-    ours, theirs = entry["ours"], entry["pandas"]
+    ours, later, theirs = entry["ours"], entry["ours_later"]["cold"], entry["pandas"]
     csv = f", CSV {entry['pandas_csv']['files']['wall_s']:.1f} s" if "pandas_csv" in entry else ""
-    print(f"{name:12s} ours cold {ours['cold']['wall_s']:.2f} s ({ours['cold']['cpu_s']:.1f} CPU s, "
-          f"{ours['cold']['peak_rss_mb']:.0f} MB), warm {ours['warm']['wall_s']:.2f} s, compile "
+    print(f"{name:12s} ours first {ours['first']['wall_s']:.2f} s ({ours['first']['cpu_s']:.1f} "
+          f"CPU s), later cold {later['wall_s']:.2f} s ({later['cpu_s']:.2f} CPU s, "
+          f"{later['peak_rss_mb']:.0f} MB), warm {ours['warm']['wall_s']:.2f} s, compile "
           f"{ours['compile_s']:.2f} s, CLI {entry['cli']['wall_s']:.1f} s | pandas files "
           f"{theirs['files']['wall_s']:.1f} s ({theirs['files']['peak_rss_mb']:.0f} MB){csv}, "
           f"memory {theirs['memory_s']:.2f} s | x{entry['ratios']['cold_vs_pandas_files']:.1f} "
@@ -513,7 +535,8 @@ def main() -> None:
     parser.add_argument("--csv", action="store_true", help="also pandas from the BACI CSVs")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "detectors.json")
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--task", choices=["ours", "pandas", "pandas_csv"], help=argparse.SUPPRESS)
+    parser.add_argument("--task", choices=["ours", "ours_later", "pandas", "pandas_csv"],
+                        help=argparse.SUPPRESS)
     parser.add_argument("--detector", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.task:

@@ -19,6 +19,8 @@ from typing import Any
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from shadowtrade.errors import NoDataError
 
@@ -99,7 +101,23 @@ def execute_rows(expr: ir.Table, on: ir.Table | None = None) -> list[dict[str, A
     (see :func:`materialise`); without it, the engine of the expression's own tables.
     """
     table = on.get_backend().to_pyarrow(expr) if on is not None else expr.to_pyarrow()
-    return [{key: plain(value) for key, value in row.items()} for row in table.to_pylist()]
+    return arrow_rows(table)
+
+
+def arrow_rows(table: pa.Table) -> list[dict[str, Any]]:
+    """An Arrow table's rows as dicts of plain Python values: :func:`plain` applied column by
+    column (NaN and infinities become None), not value by value.
+
+    >>> arrow_rows(pa.table({"a": [1.0, float("nan")], "b": ["x", None]}))
+    [{'a': 1.0, 'b': 'x'}, {'a': None, 'b': None}]
+    """
+    columns = []
+    for column in table.columns:
+        if pa.types.is_floating(column.type):
+            bad = pc.or_(pc.is_nan(column), pc.is_inf(column))
+            column = pc.if_else(bad, pa.scalar(None, column.type), column)
+        columns.append(column)
+    return pa.table(columns, names=table.column_names).to_pylist()
 
 
 def materialise(expr: ir.Table, flows: ir.Table) -> ir.Table:

@@ -25,12 +25,15 @@ import ibis.expr.types as ir
 
 from shadowtrade.errors import UsageError
 from shadowtrade.reference.countries import WORLD, country_groups
-from shadowtrade.reference.groups import groups_members, sector_groups
+from shadowtrade.reference.groups import sector_groups
+from shadowtrade.warehouse.derived import group_members
 from shadowtrade.reference.hs import section_table
 
 By = Literal["total", "section", "hs2", "hs4", "hs6", "group"]
 Freq = Literal["year", "month"]
 BY_CHOICES: tuple[str, ...] = ("total", "section", "hs2", "hs4", "hs6", "group")
+#: Every HS revision a sector group can be mapped into.
+REVISIONS: tuple[str, ...] = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
 _HS_LEVELS = {"hs2": 2, "hs4": 4, "hs6": 6}
 
 
@@ -45,6 +48,7 @@ class FlowQuery:
     by: By = "total"
     freq: Freq = "year"
     groups: tuple[str, ...] | None = None
+    revisions: tuple[str, ...] = REVISIONS  # the HS revisions groups are mapped into
 
     def __post_init__(self) -> None:
         if self.by not in BY_CHOICES:
@@ -158,12 +162,25 @@ def _with_key(table: ir.Table, query: FlowQuery) -> ir.Table:
         return joined.mutate(section=joined.section.fill_null("unknown"))
     if query.by == "group":
         names = list(query.groups or sector_groups())
-        revisions = ["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
-        members = ibis.memtable(groups_members(names, revisions).to_pandas())
+        members = ibis.memtable(group_members(table, names, list(query.revisions)))
         joined = table.join(members, ["hs_revision", "hs_code"], how="inner")
         return joined.mutate(value=joined.value * joined.weight,
                              quantity=joined.quantity * joined.weight)
     return table
+
+
+def revisions_in(flows: ir.Table) -> tuple[str, ...]:
+    """The HS revisions of ``flows`` that a group can be mapped into (runs one small query).
+
+    Mapping a group into a revision reads its concordance (the HS2017 to HS2022 file alone
+    holds 1.3 M weights, most of a second to read); revisions absent from the data would join
+    nothing, so callers map only into these.
+
+    >>> revisions_in(ibis.memtable({"hs_revision": ["HS17", "TOTAL", "HS17"]}))
+    ('HS17',)
+    """
+    present = flows.select("hs_revision").distinct().to_pyarrow()["hs_revision"].to_pylist()
+    return tuple(r for r in REVISIONS if r in present)
 
 
 def corridor_series(flows: ir.Table, query: FlowQuery) -> ir.Table:

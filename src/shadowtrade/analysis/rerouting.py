@@ -23,16 +23,17 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from shadowtrade.analysis.findings import (
-    DetectorResult, Finding, execute_rows, left_join, log_of, materialise, money, ratio,
+from shadowtrade.analysis.findings import DetectorResult, Finding, execute_rows, money, ratio
+from shadowtrade.analysis.flows import REVISIONS, revisions_in, side_codes, side_condition
+from shadowtrade.analysis.rows import (
+    Row, by_score, log_of_value, minus, pivot_years, prefer_rows, ratio_of, sql_median, sum_by,
 )
-from shadowtrade.analysis.flows import side_codes, side_condition
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.reference.countries import WORLD, country_groups, resolve_country
-from shadowtrade.reference.groups import get_group, groups_members
+from shadowtrade.reference.groups import get_group
+from shadowtrade.warehouse.derived import group_members
 
 RECONCILED = ("baci", "atlas")
-REVISIONS = ["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
 CAVEATS = [
     "Growth is nominal (current prices and exchange rates); a weaker rouble or inflation moves "
     "all corridors, which is why conduits are also compared with all other partners.",
@@ -117,12 +118,16 @@ def partner_sums(flows: ir.Table, params: ReroutingParams) -> ir.Table:
         rows = rows.filter(side_condition(rows.exporter, rows.year, params.sanctioner)
                            | (rows.exporter == params.sanctioner))
     rows = sanctioner_reported(rows, params.sanctioner, years)
-    member = side_condition(rows.exporter, rows.year, params.sanctioner, years) & ~rows["aggregate"]
-    return rows.group_by(
-        "source", "currency", "importer", "year", "aggregate",
-        member=member, own=rows.exporter == params.sanctioner, total=rows.hs_code == "TOTAL",
-        annual=rows.freq == "A",
-    ).aggregate(value=rows.value.sum())
+    # summed per exporter first: the member flags (an IN list over the bloc) are then worked out
+    # on a few thousand sums instead of on every row read
+    keys = ["source", "currency", "importer", "year", "aggregate"]
+    by_exporter = rows.group_by(*keys, "exporter", total=rows.hs_code == "TOTAL",
+                                annual=rows.freq == "A").aggregate(value=rows.value.sum())
+    member = (side_condition(by_exporter.exporter, by_exporter.year, params.sanctioner, years)
+              & ~by_exporter["aggregate"])
+    return by_exporter.group_by(
+        *keys, "total", "annual", member=member, own=by_exporter.exporter == params.sanctioner,
+    ).aggregate(value=by_exporter.value.sum())
 
 
 def _pivot(rows: ir.Table, params: ReroutingParams, keys: list[str]) -> ir.Table:
@@ -133,8 +138,8 @@ def _pivot(rows: ir.Table, params: ReroutingParams, keys: list[str]) -> ir.Table
     )
 
 
-def exports_by_partner(sums: ir.Table, params: ReroutingParams, importers: list[str]) -> ir.Table:
-    """The sanctioner's exports to several partners in ``base`` and ``year``, from
+def exports_by_partner(sums: list[Row], params: ReroutingParams, importers: list[str]) -> list[Row]:
+    """The sanctioner's exports to several partners in ``base`` and ``year``, from the rows of
     :func:`partner_sums`.
 
     Follows the rules of :func:`shadowtrade.analysis.flows.corridor_series`: group exporters are
@@ -142,16 +147,19 @@ def exports_by_partner(sums: ir.Table, params: ReroutingParams, importers: list[
     source and partner. Columns: ``source``, ``currency``, ``country``, ``base_value``,
     ``year_value``, ``growth``.
     """
-    rows = sums.filter(sums.member & sums.importer.isin(importers))
-    keys = ["source", "importer"]
-    rows = _prefer(rows, rows.total, keys)
-    rows = _prefer(rows, rows.annual, keys)
-    table = _pivot(rows, params, ["source", "currency", "importer"]).rename(country="importer")
-    return table.mutate(growth=ratio(table.year_value, table.base_value))
+    rows = [r for r in sums if r["member"] is True and r["importer"] in importers]
+    rows = prefer_rows(rows, lambda r: r["total"], ["source", "importer"])
+    rows = prefer_rows(rows, lambda r: r["annual"], ["source", "importer"])
+    pivot = pivot_years(rows, ["source", "currency", "importer"], params.base, params.year)
+    return [{"source": source, "currency": currency, "country": importer, **values,
+             "growth": ratio_of(values["year_value"], values["base_value"])}
+            for (source, currency, importer), values in pivot.items()]
 
 
-def group_exports(flows: ir.Table, params: ReroutingParams, group: str) -> ir.Table:
-    """Like :func:`exports_by_partner` for the target and conduits, in one product group only."""
+def group_exports(flows: ir.Table, params: ReroutingParams, group: str,
+                  revisions: tuple[str, ...] = REVISIONS) -> ir.Table:
+    """Like :func:`exports_by_partner` for the target and conduits, in one product group only
+    (mapped into ``revisions``)."""
     importers = [params.target, *params.conduits]
     rows = flows.filter(flows.year.isin([params.base, params.year]), flows.importer.isin(importers))
     if params.source:
@@ -160,7 +168,7 @@ def group_exports(flows: ir.Table, params: ReroutingParams, group: str) -> ir.Ta
     rows = rows.filter(side_condition(rows.exporter, rows.year, params.sanctioner, years)
                        & ~rows["aggregate"])
     rows = sanctioner_reported(rows, params.sanctioner, years)
-    members = ibis.memtable(groups_members([group], REVISIONS).to_pandas())
+    members = ibis.memtable(group_members(flows, [group], list(revisions)))
     rows = rows.join(members, ["hs_revision", "hs_code"], how="inner")
     rows = rows.mutate(value=rows.value * rows.weight)
     rows = _prefer(rows, rows.freq == "A", ["source", "importer"])
@@ -168,73 +176,88 @@ def group_exports(flows: ir.Table, params: ReroutingParams, group: str) -> ir.Ta
     return table.mutate(growth=ratio(table.year_value, table.base_value))
 
 
-def comparison_growth(sums: ir.Table, params: ReroutingParams) -> ir.Table:
-    """Median growth of the sanctioner's exports to every other partner, per source.
+def comparison_growth(sums: list[Row], params: ReroutingParams) -> dict[tuple[Any, ...], Row]:
+    """Median growth of the sanctioner's exports to every other partner, per source and
+    currency (``comparison_growth``, ``comparison_partners``).
 
-    From :func:`partner_sums`. Partners need at least ``min_base_value`` of exports in the
-    base year; the target and the conduits are left out. The sanctioner's own aggregate rows
-    (Eurostat's EU27 annual file) count where they exist, member rows otherwise; ``TOTAL`` rows
-    where they exist, else the sum of product rows.
+    From the rows of :func:`partner_sums`. Partners need at least ``min_base_value`` of exports
+    in the base year; the target and the conduits are left out. The sanctioner's own aggregate
+    rows (Eurostat's EU27 annual file) count where they exist, member rows otherwise; ``TOTAL``
+    rows where they exist, else the sum of product rows.
     """
-    groups = [WORLD, *country_groups()]
-    rows = sums.filter((sums.member | sums.own)
-                       & ~sums.importer.isin(groups + [params.target, *params.conduits])
-                       & ~sums.importer.startswith("X_"))
+    left_out = {WORLD, *country_groups(), params.target, *params.conduits}
+    rows = [r for r in sums if (r["member"] is True or r["own"] is True)
+            and r["importer"] is not None and r["importer"] not in left_out
+            and not r["importer"].startswith("X_")
+            and None not in (r["annual"], r["total"], r["aggregate"])]
     keys = ["source", "currency", "importer", "year"]
-    rank = (rows.annual.cast("int8") * 4 + rows.total.cast("int8") * 2
-            + (~rows["aggregate"]).cast("int8"))
-    # Sum first, then keep the best-ranked kind of row per partner and year (a window as a
-    # column, then the filter, is the form Spark accepts too).
-    ranked = rows.group_by([*keys, rank.name("_rank")]).aggregate(value=rows.value.sum())
-    ranked = ranked.mutate(_top=ranked._rank.max().over(group_by=keys))
-    totals = ranked.filter(ranked._rank == ranked._top).drop("_top", "_rank")
-    wide = _pivot(totals, params, ["source", "currency", "importer"])
-    wide = wide.filter(wide.base_value >= params.min_base_value)
-    growth = ratio(wide.year_value, wide.base_value)
-    return wide.group_by(["source", "currency"]).aggregate(
-        comparison_growth=growth.median(), comparison_partners=wide.count())
+    # summed per kind of row, then the best kind per partner and year: annual, TOTAL, not an
+    # aggregate, in that order of weight
+    ranked = sum_by([r | {"_rank": int(r["annual"]) * 4 + int(r["total"]) * 2
+                                   + int(not r["aggregate"])} for r in rows], [*keys, "_rank"])
+    top: dict[tuple[Any, ...], int] = {}
+    for row in ranked:
+        key = tuple(row[k] for k in keys)
+        top[key] = max(top.get(key, row["_rank"]), row["_rank"])
+    totals = [r for r in ranked if r["_rank"] == top[tuple(r[k] for k in keys)]]
+    wide = pivot_years(totals, ["source", "currency", "importer"], params.base, params.year)
+    growths: dict[tuple[Any, ...], list[Any]] = {}
+    for (source, currency, _), values in wide.items():
+        if values["base_value"] is not None and values["base_value"] >= params.min_base_value:
+            growths.setdefault((source, currency), []).append(
+                ratio_of(values["year_value"], values["base_value"]))
+    return {key: {"comparison_growth": sql_median(values), "comparison_partners": len(values)}
+            for key, values in growths.items()}
 
 
-def rerouting_table(flows: ir.Table, params: ReroutingParams) -> ir.Table:
+def score_rows(sums: list[Row], params: ReroutingParams,
+               goods: list[Row] | None = None) -> list[Row]:
     """One row per source and conduit: growth to the conduit, to the target and the scores.
 
-    Columns: ``source``, ``currency``, ``country``, ``base_value``, ``year_value``,
-    ``growth_sanctioner_to_conduit``, ``target_base_value``, ``target_year_value``,
+    ``sums``: the rows of :func:`partner_sums`; ``goods``: those of :func:`group_exports` when
+    the parameters name a group. Columns: ``source``, ``currency``, ``country``,
+    ``base_value``, ``year_value``, ``target_base_value``, ``target_year_value``,
     ``growth_sanctioner_to_target``, ``comparison_growth``, ``comparison_partners``,
-    ``did_vs_comparison`` (log points), ``score`` (log of conduit growth over target growth),
-    and with a group ``restricted_growth``, ``other_growth``, ``did_restricted_vs_other``.
-    ``sums``: :func:`partner_sums` already run (see :func:`detect_rerouting`).
+    ``growth_sanctioner_to_conduit``, with a group ``restricted_base_value``,
+    ``restricted_year_value``, ``restricted_growth``, ``other_growth``,
+    ``did_restricted_vs_other``, then ``score`` (log of conduit growth over target growth) and
+    ``did_vs_comparison`` (log points); sorted by source, then score (highest first).
     """
-    return _score(partner_sums(flows, params), flows, params)
-
-
-def _score(sums: ir.Table, flows: ir.Table, params: ReroutingParams) -> ir.Table:
     table = exports_by_partner(sums, params, [params.target, *params.conduits])
-    target = table.filter(table.country == params.target).select(
-        "source", "currency", target_base_value=table.base_value,
-        target_year_value=table.year_value, growth_sanctioner_to_target=table.growth)
-    conduits = table.filter(table.country != params.target)
-    joined = left_join(conduits, target, ["source", "currency"])
-    joined = left_join(joined, comparison_growth(sums, params), ["source", "currency"])
-    joined = joined.mutate(growth_sanctioner_to_conduit=joined.growth).drop("growth")
-    if params.group:
-        joined = _with_goods(joined, flows, params, params.group)
-    gc, gt = log_of(joined.growth_sanctioner_to_conduit), log_of(joined.growth_sanctioner_to_target)
-    joined = joined.mutate(score=gc - gt, did_vs_comparison=gc - log_of(joined.comparison_growth))
-    return joined.order_by([joined.source, ibis.desc(joined.score)])
+    targets = {(r["source"], r["currency"]): r for r in table if r["country"] == params.target}
+    comparison = comparison_growth(sums, params)
+    restricted = {(r["source"], r["currency"], r["country"]): r for r in goods or []}
+    rows = []
+    for conduit in (r for r in table if r["country"] != params.target):
+        key = (conduit["source"], conduit["currency"])
+        target = targets.get(key, {}) if None not in key else {}
+        compared = comparison.get(key, {}) if None not in key else {}
+        row = {**{k: conduit[k] for k in ("source", "currency", "country", "base_value",
+                                          "year_value")},
+               "target_base_value": target.get("base_value"),
+               "target_year_value": target.get("year_value"),
+               "growth_sanctioner_to_target": target.get("growth"),
+               "comparison_growth": compared.get("comparison_growth"),
+               "comparison_partners": compared.get("comparison_partners"),
+               "growth_sanctioner_to_conduit": conduit["growth"]}
+        if params.group:
+            row.update(_with_goods(row, restricted.get((*key, conduit["country"]), {})))
+        gc = log_of_value(row["growth_sanctioner_to_conduit"])
+        row["score"] = minus(gc, log_of_value(row["growth_sanctioner_to_target"]))
+        row["did_vs_comparison"] = minus(gc, log_of_value(row["comparison_growth"]))
+        rows.append(row)
+    return by_score(rows, then="country")
 
 
-def _with_goods(joined: ir.Table, flows: ir.Table, params: ReroutingParams,
-                group: str) -> ir.Table:
-    goods = group_exports(flows, params, group).select(
-        "source", "currency", "country", restricted_base_value="base_value",
-        restricted_year_value="year_value", restricted_growth="growth")
-    joined = left_join(joined, goods, ["source", "currency", "country"])
-    other = ratio(joined.year_value - joined.restricted_year_value.fill_null(0),
-                  joined.base_value - joined.restricted_base_value.fill_null(0))
-    joined = joined.mutate(other_growth=other)
-    return joined.mutate(did_restricted_vs_other=log_of(joined.restricted_growth)
-                         - log_of(joined.other_growth))
+def _with_goods(row: Row, goods: Row) -> Row:
+    """Restricted goods against everything else on the same corridor."""
+    base, year = goods.get("base_value"), goods.get("year_value")
+    other = ratio_of(minus(row["year_value"], 0.0 if year is None else year),
+                     minus(row["base_value"], 0.0 if base is None else base))
+    restricted = goods.get("growth")
+    return {"restricted_base_value": base, "restricted_year_value": year,
+            "restricted_growth": restricted, "other_growth": other,
+            "did_restricted_vs_other": minus(log_of_value(restricted), log_of_value(other))}
 
 
 def detect_rerouting(flows: ir.Table, params: ReroutingParams) -> DetectorResult:
@@ -244,8 +267,13 @@ def detect_rerouting(flows: ir.Table, params: ReroutingParams) -> DetectorResult
     """
     # the partner sums (the one scan of the flows) are a few rows per partner: run them once;
     # the corridors and the comparison with every other partner both read them
-    sums = materialise(partner_sums(flows, params), flows)
-    rows = execute_rows(_score(sums, flows, params), on=flows)
+    # the rest is arithmetic on those few thousand rows, in Python (compiling it as Ibis
+    # expressions cost more than running it)
+    sums = execute_rows(partner_sums(flows, params))
+    goods = None
+    if params.group:
+        goods = execute_rows(group_exports(flows, params, params.group, revisions_in(flows)))
+    rows = score_rows(sums, params, goods)
     rows = _main_source(_check(rows, params), params)
     findings = sorted(_findings(rows, params), key=lambda f: -f.score)
     parameters = {"target": params.target, "sanctioner": params.sanctioner,

@@ -20,16 +20,17 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 
-from shadowtrade.analysis.findings import (
-    DetectorResult, Finding, execute_rows, left_join, log_of, money, ratio,
+from shadowtrade.analysis.findings import DetectorResult, Finding, execute_rows, money
+from shadowtrade.analysis.flows import REVISIONS, side_condition
+from shadowtrade.analysis.rows import (
+    by_score, flag, log_of_value, pivot_years, prefer_rows, ratio_of, sql_sum,
 )
-from shadowtrade.analysis.flows import FlowQuery, corridor_series
 from shadowtrade.errors import NoDataError, UsageError
-from shadowtrade.reference.countries import resolve_country
-from shadowtrade.reference.groups import get_group, groups_members
+from shadowtrade.reference.countries import WORLD, resolve_country
+from shadowtrade.reference.groups import get_group
 from shadowtrade.reference.packaged import read_yaml
+from shadowtrade.warehouse.derived import group_members
 
-REVISIONS = ["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
 CAVEATS = [
     "Nominal values: part of any growth is prices (see the unit-value detector).",
     "CHPL codes are HS2022; data in older revisions is mapped with the Growth Lab conversion "
@@ -69,49 +70,124 @@ def subgroups(name: str) -> tuple[str, ...]:
     return tuple(spec.get("includes", [])) or (name,)
 
 
-def _pivot(series: ir.Table, params: SurgeParams, keys: list[str]) -> ir.Table:
-    series = series.filter(series.year.isin([params.base, params.year]))
-    at = series.year == params.base
-    return series.group_by(keys).aggregate(
-        base_value=ibis.cases((at, series.value), else_=0.0).sum(),
-        year_value=ibis.cases((~at, series.value), else_=0.0).sum(),
-        base_quantity=ibis.cases((at, series.quantity), else_=0.0).sum(),
-        year_quantity=ibis.cases((~at, series.quantity), else_=0.0).sum(),
-    )
+def corridor_codes(flows: ir.Table, params: SurgeParams) -> ir.Table:
+    """The one scan of the flows: the corridor's rows from ``base`` to ``year`` summed per
+    source, currency, year, frequency, HS revision and code (a few thousand rows).
 
-
-def _breakdown(flows: ir.Table, params: SurgeParams) -> ir.Table:
-    years = (params.base, params.year)
-    if params.by == "tier":
-        query = FlowQuery(params.exporter, params.importer, years=years, source=params.source,
-                          by="group", groups=subgroups(params.group))
-        series = corridor_series(flows, query)
-        return series.rename(key="group")
-    members = ibis.memtable(groups_members([params.group], REVISIONS).to_pandas())
-    inside = flows.semi_join(members, ["hs_revision", "hs_code"])
-    query = FlowQuery(params.exporter, params.importer, years=years, source=params.source,
-                      by="hs6")
-    return corridor_series(inside, query).rename(key="hs")
-
-
-def surge_table(flows: ir.Table, params: SurgeParams) -> ir.Table:
-    """Per source and tier (or HS6): values in base and year, the ratio and the excess growth.
-
-    Columns: ``source``, ``currency``, ``key``, ``base_value``, ``year_value``, ``ratio``,
-    ``corridor_base_value``, ``corridor_year_value``, ``corridor_ratio``, ``excess``
-    (ratio over corridor ratio) and ``score`` (log of ``excess``).
+    ``world_row`` marks a publisher's own world rows when one side is ``WLD``. Every later step
+    (:func:`surge_rows`) works on these sums, in Python, the same on DuckDB and Spark.
     """
-    detail = _pivot(_breakdown(flows, params), params, ["source", "currency", "key"])
-    total_query = FlowQuery(params.exporter, params.importer, years=(params.base, params.year),
-                            source=params.source)
-    total = _pivot(corridor_series(flows, total_query), params, ["source", "currency"]).select(
-        "source", "currency", corridor_base_value="base_value", corridor_year_value="year_value")
-    table = left_join(detail, total, ["source", "currency"])
-    table = table.mutate(ratio=ratio(table.year_value, table.base_value),
-                         corridor_ratio=ratio(table.corridor_year_value, table.corridor_base_value))
-    table = table.mutate(excess=ratio(table.ratio, table.corridor_ratio))
-    table = table.mutate(score=log_of(table.excess))
-    return table.order_by(["source", ibis.desc(table.score)])
+    years = (params.base, params.year)
+    rows = flows.filter(flows.year.between(*years))
+    if params.source:
+        rows = rows.filter(rows.source == params.source)
+    for side, code in (("exporter", params.exporter), ("importer", params.importer)):
+        if code != WORLD:
+            rows = rows.filter(side_condition(rows[side], rows.year, code, years))
+    world_side = _world_side(params)
+    if world_side:
+        world_row = rows[world_side] == WORLD
+        rows = rows.filter(world_row | ~rows["aggregate"])
+    else:
+        world_row = ibis.literal(False)
+        rows = rows.filter(~rows["aggregate"])
+    return rows.group_by("source", "currency", "year", "freq", "hs_revision", "hs_code",
+                         world_row=world_row).aggregate(value=rows.value.sum(),
+                                                        quantity=rows.quantity.sum())
+
+
+def _world_side(params: SurgeParams) -> str | None:
+    if WORLD in (params.exporter, params.importer):
+        return "importer" if params.importer == WORLD else "exporter"
+    return None
+
+
+def surge_rows(codes: list[dict[str, Any]], members: list[dict[str, Any]],
+               params: SurgeParams) -> list[dict[str, Any]]:
+    """Per source and tier (or HS6 code): values in base and year, the ratio and the excess
+    growth, from :func:`corridor_codes`' rows and the group's ``members`` (``group``,
+    ``hs_revision``, ``hs_code``, ``weight``).
+
+    The rules of :func:`shadowtrade.analysis.flows.corridor_series`: a publisher's ``TOTAL``
+    rows for the corridor total where it has them, annual rows where it has them, product
+    groups weighted. Columns: ``source``, ``currency``, ``key``, ``base_value``,
+    ``year_value``, ``base_quantity``, ``year_quantity``, ``corridor_base_value``,
+    ``corridor_year_value``, ``ratio``, ``corridor_ratio``, ``excess`` (ratio over corridor
+    ratio) and ``score`` (log of ``excess``); sorted by source, then score (strongest first).
+
+    >>> params = SurgeParams("CHN", "RUS", "chpl", 2021, 2023)
+    >>> codes = [{"source": "baci", "currency": "USD", "year": y, "freq": "A",
+    ...           "hs_revision": "HS17", "hs_code": c, "world_row": False, "value": v,
+    ...           "quantity": 1.0} for y, c, v in [(2021, "845710", 10.0), (2023, "845710", 90.0),
+    ...                                            (2021, "010121", 90.0), (2023, "010121", 110.0)]]
+    >>> members = [{"group": "chpl_tier_4b", "hs_revision": "HS17", "hs_code": "845710",
+    ...             "weight": 1.0}]
+    >>> row = surge_rows(codes, members, params)[0]
+    >>> row["key"], row["ratio"], row["corridor_ratio"], round(row["excess"], 2)
+    ('chpl_tier_4b', 9.0, 2.0, 4.5)
+    """
+    if params.by == "hs6":  # only the group's codes, whole (no weights)
+        inside = {(m["hs_revision"], m["hs_code"]) for m in members}
+        mine = [r for r in codes if (r["hs_revision"], r["hs_code"]) in inside]
+        series = _series(_detail(_corridor(mine, params)), lambda r: [(r["hs_code"][:6], 1.0)])
+    else:
+        weights: dict[tuple[str, str], list[tuple[str, float]]] = {}
+        for m in members:
+            weights.setdefault((m["hs_revision"], m["hs_code"]), []).append(
+                (m["group"], m["weight"]))
+        series = _series(_detail(_corridor(codes, params)),
+                         lambda r: weights.get((r["hs_revision"], r["hs_code"]), []))
+    total = prefer_rows(_corridor(codes, params), lambda r: flag(r["hs_code"], "TOTAL"),
+                        ["source"])
+    total = prefer_rows(total, lambda r: flag(r["freq"], "A"), ["source"])
+    corridor = pivot_years(_series(total, lambda r: [(None, 1.0)]), ["source", "currency"],
+                           params.base, params.year)
+    table = []
+    pivots = pivot_years(series, ["source", "currency", "key"], params.base, params.year,
+                         ("value", "quantity"))
+    for (source, currency, key), pivot in pivots.items():
+        whole = corridor.get((source, currency), {}) if currency is not None else {}
+        row = {"source": source, "currency": currency, "key": key,
+               **{name: pivot[name] for name in ("base_value", "year_value", "base_quantity",
+                                                 "year_quantity")},
+               "corridor_base_value": whole.get("base_value"),
+               "corridor_year_value": whole.get("year_value")}
+        row["ratio"] = ratio_of(row["year_value"], row["base_value"])
+        row["corridor_ratio"] = ratio_of(row["corridor_year_value"], row["corridor_base_value"])
+        row["excess"] = ratio_of(row["ratio"], row["corridor_ratio"])
+        row["score"] = log_of_value(row["excess"])
+        table.append(row)
+    return by_score(table, then="key")
+
+
+def _corridor(codes: list[dict[str, Any]], params: SurgeParams) -> list[dict[str, Any]]:
+    """Where one side is ``WLD``: a publisher's own world rows where it has them."""
+    if _world_side(params) is None:
+        return codes
+    return prefer_rows(codes, lambda r: r["world_row"], ["source"])
+
+
+def _detail(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Product rows (no ``TOTAL``), annual ones where a source has them."""
+    rows = [r for r in rows if r["hs_code"] is not None and r["hs_code"] != "TOTAL"
+            and r["hs_revision"] is not None and r["hs_revision"] != "TOTAL"]
+    return prefer_rows(rows, lambda r: flag(r["freq"], "A"), ["source"])
+
+
+def _series(rows: list[dict[str, Any]], keys: Any) -> list[dict[str, Any]]:
+    """Value and quantity per source, currency, key and year; ``keys(row)`` gives the keys a
+    row counts under, each with its weight."""
+    sums: dict[tuple[Any, ...], tuple[list[Any], list[Any]]] = {}
+    for row in rows:
+        value, quantity = row["value"], row["quantity"]
+        for key, weight in keys(row):
+            values, quantities = sums.setdefault(
+                (row["source"], row["currency"], key, row["year"]), ([], []))
+            values.append(None if value is None else value * weight)
+            quantities.append(None if quantity is None else quantity * weight)
+    return [{"source": source, "currency": currency, "key": key, "year": year,
+             "value": sql_sum(values), "quantity": sql_sum(quantities)}
+            for (source, currency, key, year), (values, quantities) in sums.items()]
 
 
 def detect_surges(flows: ir.Table, params: SurgeParams) -> DetectorResult:
@@ -119,7 +195,13 @@ def detect_surges(flows: ir.Table, params: SurgeParams) -> DetectorResult:
 
     >>> # detect_surges(flows, SurgeParams("CHN", "RUS", "chpl", 2021, 2023))
     """
-    rows = _check(execute_rows(surge_table(flows, params)), params)
+    # one scan of the flows into a few thousand sums; the rest is arithmetic on those, and
+    # mapping a group into a revision reads its concordance: only the revisions in the data
+    codes = execute_rows(corridor_codes(flows, params))
+    revisions = [r for r in REVISIONS if r in {row["hs_revision"] for row in codes}]
+    names = [params.group] if params.by == "hs6" else list(subgroups(params.group))
+    members = group_members(flows, names, revisions).to_pylist() if revisions else []
+    rows = _check(surge_rows(codes, members, params), params)
     findings = sorted(_findings(rows, params), key=lambda f: -f.score)
     parameters = {"exporter": params.exporter, "importer": params.importer,
                   "group": params.group, "base": params.base, "year": params.year,

@@ -26,13 +26,13 @@ import ibis.expr.types as ir
 from shadowtrade.analysis.findings import (
     DetectorResult, Finding, execute_rows, left_join, log_of, materialise, ratio, years_text,
 )
-from shadowtrade.analysis.flows import side_condition
+from shadowtrade.analysis.flows import REVISIONS, revisions_in, side_condition
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.model.codes import normalise_hs_code
 from shadowtrade.reference.countries import resolve_country
-from shadowtrade.reference.groups import get_group, groups_members
+from shadowtrade.reference.groups import get_group
+from shadowtrade.warehouse.derived import group_members, product_year_sums
 
-REVISIONS = ["HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22"]
 MIN_WORLD_CORRIDORS = 5  # fewer other corridors than this make a reference too thin to discount
 KEYS = ["source", "currency", "key", "year"]  # one row of the sums
 MAD_SCALE = 1.4826  # makes the median absolute deviation comparable to a standard deviation
@@ -88,7 +88,7 @@ class UnitValueParams:
 
 
 def _products(flows: ir.Table, params: UnitValueParams,
-              revisions: tuple[str, ...] = tuple(REVISIONS)) -> ir.Table:
+              revisions: tuple[str, ...] = REVISIONS) -> ir.Table:
     """Detail rows of the chosen products (weighted into a group) with the breakdown key.
 
     ``revisions``: the HS revisions to map a group into (every one by default; the detector
@@ -101,7 +101,7 @@ def _products(flows: ir.Table, params: UnitValueParams,
     if params.group:
         # a hash join with the group's few hundred codes: cheaper to compile and to run than
         # the same codes as an IN list
-        members = ibis.memtable(groups_members([params.group], list(revisions)).to_pandas())
+        members = ibis.memtable(group_members(flows, [params.group], list(revisions)))
         rows = rows.join(members, ["hs_revision", "hs_code"], how="inner")
         rows = rows.mutate(value=rows.value * rows.weight, quantity=rows.quantity * rows.weight)
     else:
@@ -134,26 +134,18 @@ def _sums(pairs: ir.Table, keys: list[str]) -> ir.Table:
     columns = [c for c in pairs.columns if c not in (*keys, "freq", "exporter", "importer")]
     table = pairs.group_by([*keys, "freq"]).aggregate(
         **{c: pairs[c].sum() for c in columns}, corridors=pairs.count())
+    return _annual_where_any(table)
+
+
+def _annual_where_any(table: ir.Table) -> ir.Table:
+    """Keep a source's annual rows where it has any, else its monthly ones; drop ``freq``."""
     table = table.mutate(_annual=(table.freq == "A").cast("int8"))
     table = table.mutate(_best=table._annual.max().over(group_by=["source"]))
     return table.filter(table._annual == table._best).drop("_annual", "_best", "freq")
 
 
-def revisions_in(flows: ir.Table) -> tuple[str, ...]:
-    """The HS revisions of ``flows`` that a group can be mapped into (runs one small query).
-
-    Mapping a group into a revision reads its concordance (the HS2017 to HS2022 file alone
-    holds 1.3 M weights); revisions absent from the data would join nothing.
-
-    >>> revisions_in(ibis.memtable({"hs_revision": ["HS17", "TOTAL", "HS17"]}))
-    ('HS17',)
-    """
-    present = flows.select("hs_revision").distinct().to_pyarrow()["hs_revision"].to_pylist()
-    return tuple(r for r in REVISIONS if r in present)
-
-
 def corridor_sums(flows: ir.Table, params: UnitValueParams,
-                  revisions: tuple[str, ...] = tuple(REVISIONS)) -> ir.Table:
+                  revisions: tuple[str, ...] = REVISIONS) -> ir.Table:
     """Per source, product and year: the corridor's own sums and its number of corridors.
 
     Its scan is cheap: the exporter and importer filter rows while the engine reads them.
@@ -166,7 +158,7 @@ def corridor_sums(flows: ir.Table, params: UnitValueParams,
 
 
 def world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Table,
-               revisions: tuple[str, ...] = tuple(REVISIONS)) -> ir.Table:
+               revisions: tuple[str, ...] = REVISIONS) -> ir.Table:
     """The world's sums (every corridor, the corridor's own included) of ``corridor``'s products.
 
     Only the products and years the corridor trades (a semi-join on its few rows, before the
@@ -175,6 +167,43 @@ def world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Table,
     rows = _products(flows, params, revisions)
     rows = rows.semi_join(corridor.select(KEYS), KEYS)
     return _sums(_pairs(rows, KEYS, world=True), KEYS).rename(
+        all_value="value_with_quantity", all_quantity="quantity", all_corridors="corridors")
+
+
+def cached_world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Table,
+                      revisions: tuple[str, ...]) -> ir.Table | None:
+    """:func:`world_sums` from the warehouse's cache of per-product sums (see
+    :mod:`shadowtrade.warehouse.derived`), or None where that would not give the same figures.
+
+    The cache counts corridors per HS code, so it serves a breakdown whose keys are single codes:
+    a sector group by HS6 (the group's codes are six-digit), with one HS revision per source
+    and year (two revisions would put two codes under one key; checked on the sums). Other
+    breakdowns, HS prefixes and engines without a cache (Spark) return None.
+    """
+    if not params.group or params.by != "hs6":
+        return None
+    members = group_members(flows, [params.group], list(revisions))
+    sums = product_year_sums(flows, members.select(["hs_revision", "hs_code"]))
+    if sums is None:
+        return None
+    weighted = sums.join(members.select(["hs_revision", "hs_code", "weight"]),
+                         ["hs_revision", "hs_code"])
+    rows = ibis.memtable(weighted)
+    rows = rows.filter(rows.year.between(*params.years))
+    if params.source:
+        rows = rows.filter(rows.source == params.source)
+    rows = rows.mutate(key=rows.hs_code.substr(0, 6),
+                       value_with_quantity=rows.value_with_quantity * rows.weight,
+                       quantity=rows.quantity * rows.weight)
+    rows = rows.semi_join(corridor.select(KEYS), KEYS)
+    table = rows.group_by([*KEYS, "freq"]).aggregate(
+        value_with_quantity=rows.value_with_quantity.sum(), quantity=rows.quantity.sum(),
+        corridors=rows.corridors.sum(), codes=rows.count())
+    world = flows.get_backend().to_pyarrow(table)
+    if world.num_rows and max(world["codes"].to_pylist()) > 1:
+        return None  # several codes under one key: their corridors cannot be added up
+    world = ibis.memtable(world.drop_columns(["codes"]))
+    return _annual_where_any(world).rename(
         all_value="value_with_quantity", all_quantity="quantity", all_corridors="corridors")
 
 
@@ -191,7 +220,7 @@ def combine_sums(corridor: ir.Table, world: ir.Table) -> ir.Table:
 
 
 def unit_value_sums(flows: ir.Table, params: UnitValueParams,
-                    revisions: tuple[str, ...] = tuple(REVISIONS)) -> ir.Table:
+                    revisions: tuple[str, ...] = REVISIONS) -> ir.Table:
     """Per source, product and year: the corridor's sums and the world reference.
 
     The columns of :func:`unit_value_table` before the history (``previous_year`` and the
@@ -256,10 +285,13 @@ def detect_unit_values(flows: ir.Table, params: UnitValueParams) -> DetectorResu
     """
     # the corridor's sums first (a few rows), so the world's scan keeps only its products; then
     # the history's windows and self-joins on the small sums rather than on the whole plan
-    revisions = revisions_in(flows) if params.group else tuple(REVISIONS)
+    # the world's sums come from the warehouse's cache of per-product sums where it serves
+    revisions = revisions_in(flows) if params.group else REVISIONS
     corridor = materialise(corridor_sums(flows, params, revisions), flows)
-    sums = materialise(combine_sums(corridor, world_sums(flows, params, corridor, revisions)),
-                       flows)
+    world = cached_world_sums(flows, params, corridor, revisions)
+    if world is None:
+        world = world_sums(flows, params, corridor, revisions)
+    sums = materialise(combine_sums(corridor, world), flows)
     rows = _check(execute_rows(_with_history(sums), on=flows), params)
     findings = sorted(_findings(rows, params), key=lambda f: -f.score)
     parameters = {"exporter": params.exporter, "importer": params.importer,

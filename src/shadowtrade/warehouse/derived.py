@@ -1,0 +1,249 @@
+"""Derived summaries of the flows, cached as Parquet beside the warehouse (``<name>.derived/``).
+
+The unit-value detector compares a corridor's price with the same product on every *other*
+corridor, and says on how many: an exact count of the distinct (exporter, importer) pairs per
+product and year over every flow row, the dearest part of a run at BACI scale. Those world sums
+do not depend on the corridor asked about, so they are kept here per product and year:
+
+* one file, ``product_year_sums_<fingerprint>.parquet``: per ``source``, ``currency``, ``freq``,
+  ``year``, ``hs_revision`` and ``hs_code`` (rows neither publisher aggregates nor ``TOTAL``),
+  ``value_with_quantity`` and ``quantity`` (rows with a positive quantity only) and
+  ``corridors`` (distinct exporter-importer pairs);
+* filled per product as detectors ask for them: a run computes only the codes no earlier run
+  has (the file's metadata lists the codes it covers, with or without rows), so the first run
+  for a product group pays for its scan and later runs, for any corridor or years, read the
+  file;
+* keyed by the *fingerprint* of the exact set of loaded flow files (load id, path, rows, size
+  and modification time of each): any load, replacement or removal gives a new fingerprint, so
+  a summary of other data is never read (and is deleted at the next write);
+* written to a temporary file and renamed into place, so a reader sees the old file or the new
+  one, never half of one; a warehouse opened read-only can use it and add to it (the folder is
+  separate from the DuckDB file). Where the folder cannot be written, the sums are computed and
+  used without being kept.
+
+Only a DuckDB warehouse's own ``flows`` table has a cache; for anything else (Spark, an
+expression) :func:`product_year_sums` returns None and the caller computes from the flows.
+
+The same folder keeps the HS codes of sector groups mapped into HS revisions
+(:func:`group_members`, ``group_members_<key>.parquet``): mapping a group into HS2017 reads the
+27 MB HS2017-to-HS2022 conversion weights, most of a second, for a table of a few hundred rows.
+Its key is what the mapping is made of: the groups' definitions, the revisions, the conversion
+weight files (name, size, modification time) and the shadowtrade version.
+
+>>> import tempfile, pathlib, pyarrow as pa
+>>> from shadowtrade.warehouse.core import Warehouse
+>>> from shadowtrade.warehouse.ingest import add_flow_rows
+>>> home = pathlib.Path(tempfile.mkdtemp())
+>>> wh = Warehouse(home / "warehouse.duckdb")
+>>> _ = add_flow_rows(wh, "SELECT 'baci' AS source, 'HS17' AS dataset, 'V1' AS release, "
+...     "'A' AS freq, 2021 AS year, NULL AS month, e AS exporter, 'RUS' AS importer, e AS reporter, "
+...     "false AS aggregate, 'HS17' AS hs_revision, '854231' AS hs_code, 10.0 AS value, "
+...     "'USD' AS currency, 2.0 AS quantity, 'kg' AS unit FROM (VALUES ('CHN'), ('KOR')) t(e)")
+>>> codes = pa.table({"hs_revision": ["HS17"], "hs_code": ["854231"]})
+>>> sums = product_year_sums(wh.table("flows"), codes)
+>>> sums.select(["hs_code", "value_with_quantity", "quantity", "corridors"]).to_pylist()
+[{'hs_code': '854231', 'value_with_quantity': 20.0, 'quantity': 4.0, 'corridors': 2}]
+>>> [p.name.split("_")[0] for p in derived_folder(wh.path).iterdir()]
+['product']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis.expr.operations as ops
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from shadowtrade.reference.groups import get_group, groups_members
+from shadowtrade.reference.packaged import atlas_data_dir
+
+#: Bump when the summary's columns or rules change: files of another version are not read.
+SUMMARY_VERSION = 1
+SUMS_STEM = "product_year_sums"
+MEMBERS_STEM = "group_members"
+COVERED_KEY = b"shadowtrade.covered"
+FINGERPRINT_KEY = b"shadowtrade.fingerprint"
+SUMS_SCHEMA = pa.schema([
+    ("source", pa.string()), ("currency", pa.string()), ("freq", pa.string()),
+    ("year", pa.int16()), ("hs_revision", pa.string()), ("hs_code", pa.string()),
+    ("value_with_quantity", pa.float64()), ("quantity", pa.float64()), ("corridors", pa.int64()),
+])
+
+
+def derived_folder(database: Path) -> Path:
+    """The cache folder of a warehouse: ``warehouse.derived`` beside ``warehouse.duckdb``.
+
+    >>> derived_folder(Path("/h/warehouse.duckdb")).as_posix()
+    '/h/warehouse.derived'
+    """
+    return database.parent / f"{database.stem}.derived"
+
+
+def warehouse_of(flows: ir.Table) -> tuple[duckdb.DuckDBPyConnection, Path] | None:
+    """The DuckDB connection and database file behind ``flows`` when it is a warehouse's own
+    ``flows`` table (not an expression over it, not Spark, not an in-memory database)."""
+    op = flows.op()
+    if not isinstance(op, ops.DatabaseTable) or op.name != "flows":
+        return None
+    backend = flows.get_backend()
+    if backend.name != "duckdb":
+        return None
+    con = backend.con
+    found = con.execute("SELECT path FROM duckdb_databases() "
+                        "WHERE database_name = current_database()").fetchall()
+    if not found or not found[0][0]:
+        return None
+    return con, Path(found[0][0])
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection, database: Path) -> str | None:
+    """A digest of the exact set of loaded flow files (None for a warehouse without files).
+
+    Load id, relative path and rows as ``flow_files`` lists them, and each file's size and
+    modification time: a new load, a replacement or a rewritten file changes it.
+    """
+    listed = con.execute("SELECT 1 FROM duckdb_tables() "
+                         "WHERE table_name = 'flow_files' AND NOT temporary").fetchall()
+    if not listed:
+        return None
+    files = con.execute("SELECT load_id, path, rows FROM flow_files ORDER BY load_id, path")
+    parts: list[Any] = [SUMMARY_VERSION]
+    for load_id, path, rows in files.fetchall():
+        try:
+            stat = (database.parent / path).stat()
+        except OSError:
+            return None  # a listed file is missing: no cache for a warehouse in that state
+        parts.append([load_id, path, rows, stat.st_size, stat.st_mtime_ns])
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
+
+
+def product_year_sums(flows: ir.Table, codes: pa.Table) -> pa.Table | None:
+    """The world's sums per product and year for the ``(hs_revision, hs_code)`` pairs in
+    ``codes``, read from the cache and completed from the flows where needed.
+
+    Columns of :data:`SUMS_SCHEMA`. None when ``flows`` has no cache (see the module notes).
+    """
+    found = warehouse_of(flows)
+    if found is None:
+        return None
+    con, database = found
+    key = fingerprint(con, database)
+    if key is None:
+        return None
+    wanted = {(r, c) for r, c in zip(codes["hs_revision"].to_pylist(),
+                                     codes["hs_code"].to_pylist(), strict=True)}
+    path = derived_folder(database) / f"{SUMS_STEM}_{key}.parquet"
+    cached, covered = _read(path, key)
+    missing = sorted(wanted - covered)
+    if missing:
+        fresh = _compute(con, missing)
+        cached = pa.concat_tables([cached, fresh]) if cached.num_rows else fresh
+        _write(path, key, cached, covered | set(missing))
+    inside = pa.table({"hs_revision": [r for r, _ in sorted(wanted)],
+                       "hs_code": [c for _, c in sorted(wanted)]})
+    return cached.join(inside, ["hs_revision", "hs_code"], join_type="inner").select(
+        SUMS_SCHEMA.names)
+
+
+def group_members(flows: ir.Table, names: list[str], revisions: list[str]) -> pa.Table:
+    """:func:`shadowtrade.reference.groups.groups_members`, kept in the cache folder of the
+    warehouse whose ``flows`` the expression ``flows`` reads (computed and not kept otherwise)."""
+    tables = {op for op in flows.op().find(ops.DatabaseTable) if op.name == "flows"}
+    found = warehouse_of(tables.pop().to_expr()) if len(tables) == 1 else None
+    if found is None:
+        return groups_members(names, revisions)
+    path = derived_folder(found[1]) / f"{MEMBERS_STEM}_{_members_key(names, revisions)}.parquet"
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowInvalid):
+        pass
+    table = groups_members(names, revisions)
+    _replace(path, table)
+    return table
+
+
+def _members_key(names: list[str], revisions: list[str]) -> str:
+    """A digest of what a group mapping is made of (see the module notes)."""
+    weights = atlas_data_dir() / "conversion_weights"
+    files = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in weights.iterdir())
+    groups = [repr(get_group(name)) for name in names]
+    parts = [version("shadowtrade"), names, revisions, groups, files]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
+
+
+def _read(path: Path, key: str) -> tuple[pa.Table, set[tuple[str, str]]]:
+    """The cached sums and the codes they cover (nothing when there is no usable file)."""
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowInvalid):
+        return SUMS_SCHEMA.empty_table(), set()
+    meta = table.schema.metadata or {}
+    if meta.get(FINGERPRINT_KEY, b"").decode() != key or COVERED_KEY not in meta:
+        return SUMS_SCHEMA.empty_table(), set()
+    covered = {(r, c) for r, c in json.loads(meta[COVERED_KEY])}
+    return table.replace_schema_metadata(None).cast(SUMS_SCHEMA), covered
+
+
+def _compute(con: duckdb.DuckDBPyConnection, codes: list[tuple[str, str]]) -> pa.Table:
+    """The sums of ``codes`` over every flow row: one scan, pairs first, then per product."""
+    wanted = pa.table({"hs_revision": [r for r, _ in codes], "hs_code": [c for _, c in codes]})
+    name = f"_derived_codes_{os.getpid()}"
+    con.register(name, wanted)
+    has_quantity = "CASE WHEN coalesce(f.quantity, 0) > 0"
+    try:
+        table = con.execute(f"""
+            WITH pairs AS (
+                SELECT f.source, f.currency, f.freq, f.year, f.hs_revision, f.hs_code,
+                       f.exporter, f.importer,
+                       sum({has_quantity} THEN f.value ELSE 0.0 END) AS value_with_quantity,
+                       sum({has_quantity} THEN f.quantity ELSE 0.0 END) AS quantity
+                FROM flows f JOIN {name} w
+                  ON f.hs_revision = w.hs_revision AND f.hs_code = w.hs_code
+                WHERE NOT f.aggregate AND f.hs_code <> 'TOTAL'
+                GROUP BY ALL)
+            SELECT source, currency, freq, year, hs_revision, hs_code,
+                   sum(value_with_quantity) AS value_with_quantity, sum(quantity) AS quantity,
+                   count(*) AS corridors
+            FROM pairs GROUP BY ALL""").to_arrow_table()
+    finally:
+        con.unregister(name)
+    return table.cast(SUMS_SCHEMA)
+
+
+def _write(path: Path, key: str, table: pa.Table, covered: set[tuple[str, str]]) -> None:
+    """Replace the sums' file atomically; remove summaries of other data."""
+    meta = {FINGERPRINT_KEY: key.encode(), COVERED_KEY: json.dumps(sorted(covered)).encode()}
+    if not _replace(path, table.replace_schema_metadata(meta)):
+        return
+    for other in path.parent.glob(f"{SUMS_STEM}_*.parquet"):
+        if other != path:
+            other.unlink(missing_ok=True)
+
+
+def _replace(path: Path, table: pa.Table) -> bool:
+    """Write ``table`` to a temporary file beside ``path`` and rename it into place; False
+    (nothing written) where the folder cannot be written: the caller uses what it computed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}_",
+                                             suffix=".tmp")
+        os.close(handle)
+        try:
+            pq.write_table(table, temporary)
+            os.chmod(temporary, 0o644)  # mkstemp makes it private; the warehouse's files are not
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return False
+    return True

@@ -1,0 +1,114 @@
+"""The warehouse's cache of per-product world sums (``warehouse/derived.py``) and the
+unit-value detector reading it: same rows as without it, invalidated by any load, usable from
+a read-only open."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import ibis.expr.types as ir
+import pyarrow as pa
+import pytest
+
+from shadowtrade.analysis import unit_value
+from shadowtrade.analysis.unit_value import UnitValueParams, detect_unit_values
+from shadowtrade.sources.planted import PlantedData
+from shadowtrade.warehouse import Warehouse
+from shadowtrade.warehouse.derived import SUMS_STEM, derived_folder, product_year_sums
+from shadowtrade.warehouse.ingest import add_flow_rows
+
+PARAMS = UnitValueParams("CHN", "RUS", (2017, 2023), group="chpl", by="hs6")
+
+
+def same_rows(left: list[dict[str, Any]], right: list[dict[str, Any]]) -> bool:
+    """Equal row by row, floats to 1e-9."""
+    if len(left) != len(right):
+        return False
+    for a, b in zip(left, right, strict=True):
+        if a.keys() != b.keys():
+            return False
+        for key, value in a.items():
+            other = b[key]
+            if isinstance(value, float) and isinstance(other, float):
+                if not math.isclose(value, other, rel_tol=1e-9, abs_tol=1e-9):
+                    return False
+            elif value != other:
+                return False
+    return True
+
+
+def sums_files(database: Path) -> list[Path]:
+    return sorted(derived_folder(database).glob(f"{SUMS_STEM}_*.parquet"))
+
+
+@pytest.fixture
+def planted_home(tmp_path: Path, planted: PlantedData) -> Path:
+    """A warehouse holding the planted flows as one load (its own files, its own cache)."""
+    database = tmp_path / "warehouse.duckdb"
+    with Warehouse(database) as warehouse:
+        add_flow_rows(warehouse, planted.to_arrow(), label="planted")
+    return database
+
+
+def test_cached_world_sums_give_the_rows_computed_from_the_flows(
+        planted_home: Path, planted: PlantedData, as_flows: Callable[[pa.Table], ir.Table],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = detect_unit_values(as_flows(planted.to_arrow()), PARAMS)  # no cache there
+
+    def no_scan(*args: Any) -> None:
+        raise AssertionError("the world's sums were computed from the flows, not the cache")
+
+    monkeypatch.setattr(unit_value, "world_sums", no_scan)
+    with Warehouse(planted_home, read_only=True) as warehouse:
+        first = detect_unit_values(warehouse.table("flows"), PARAMS)  # builds the cache
+        assert len(sums_files(planted_home)) == 1
+        later = detect_unit_values(warehouse.table("flows"), PARAMS)  # reads it
+    assert any(row["world_corridors"] for row in expected.rows)
+    assert same_rows(first.rows, expected.rows)
+    assert same_rows(later.rows, expected.rows)
+    assert [f.subject for f in later.findings] == [f.subject for f in expected.findings]
+
+
+def test_a_new_load_makes_a_new_summary(planted_home: Path, planted: PlantedData) -> None:
+    with Warehouse(planted_home, read_only=True) as warehouse:
+        before = detect_unit_values(warehouse.table("flows"), PARAMS)
+    old = sums_files(planted_home)
+    row = next(r for r in before.rows if r["unit_value"] and r["world_corridors"] is not None)
+    # one more corridor trading that product in that year, from a new exporter
+    extra = planted.to_arrow().slice(0, 1).to_pylist()[0] | {
+        "exporter": "ZZA", "importer": "ZZB", "reporter": "ZZA", "year": row["year"],
+        "hs_revision": "HS17", "hs_code": row["key"], "quantity": 10.0, "value": 100.0}
+    with Warehouse(planted_home) as warehouse:
+        add_flow_rows(warehouse, pa.Table.from_pylist([extra], planted.to_arrow().schema))
+    with Warehouse(planted_home, read_only=True) as warehouse:
+        after = detect_unit_values(warehouse.table("flows"), PARAMS)
+    again = {(r["key"], r["year"]): r for r in after.rows}[(row["key"], row["year"])]
+    assert again["world_corridors"] == row["world_corridors"] + 1
+    assert sums_files(planted_home) and sums_files(planted_home) != old  # the old one is gone
+
+
+def test_only_a_warehouse_table_has_a_cache(
+        planted: PlantedData, as_flows: Callable[[pa.Table], ir.Table]) -> None:
+    codes = pa.table({"hs_revision": ["HS17"], "hs_code": ["854231"]})
+    flows = as_flows(planted.to_arrow())
+    assert product_year_sums(flows, codes) is None  # an in-memory database
+    assert product_year_sums(flows.filter(flows.year > 2000), codes) is None  # an expression
+
+
+def test_the_cache_is_filled_per_product(planted_home: Path) -> None:
+    with Warehouse(planted_home, read_only=True) as warehouse:
+        flows = warehouse.table("flows")
+        one = product_year_sums(flows, pa.table({"hs_revision": ["HS17"],
+                                                 "hs_code": ["854231"]}))
+        both = product_year_sums(flows, pa.table({"hs_revision": ["HS17", "HS17"],
+                                                  "hs_code": ["854231", "847130"]}))
+        exact = warehouse.sql_rows(
+            "SELECT year, count(DISTINCT (exporter, importer)) FROM flows WHERE "
+            "hs_code = '854231' AND NOT aggregate GROUP BY year ORDER BY year")
+    assert exact and one is not None and both is not None
+    assert set(both["hs_code"].to_pylist()) <= {"854231", "847130"}
+    counted = sorted(zip(one["year"].to_pylist(), one["corridors"].to_pylist(), strict=True))
+    assert counted == [(year, count) for year, count in exact]
