@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 from shadowtrade.model.flows import QUARANTINE_SCHEMA
 from shadowtrade.warehouse.blockrows import (
     COLUMNS, STORED_SCHEMA, BlockCodes, CodeTable, Converted, ExactReader, convert_block)
+from shadowtrade.warehouse import blocks as blocking
 from shadowtrade.warehouse.blocks import (
     ScanFailed, TableBlock, TextBlock, csv_blocks, parquet_blocks)
 
@@ -120,7 +121,7 @@ def _stream_blocks(open_stream: Callable[[], BinaryIO]) -> Iterator[TextBlock]:
     except OSError as err:
         raise ScanFailed(f"cannot open the file: {err}") from err
     with stream:
-        yield from csv_blocks(stream)
+        yield from csv_blocks(stream, blocking.BLOCK_BYTES)
 
 
 def _in_order(pool: ThreadPoolExecutor, blocks: Iterator[TextBlock | TableBlock],
