@@ -6,8 +6,8 @@ whichever thread reads it. A Parquet file is read in record batches, each knowin
 
 >>> import io
 >>> stream = io.BytesIO(b"t,v\\n2021,1\\n2021,2\\n2021,3\\n")
->>> [(b.data, b.first_line) for b in csv_blocks(stream, block_bytes=8)]
-[(b'2021,1\\n2021,2\\n', 2), (b'2021,3\\n', 4)]
+>>> [(b.data, b.first_line) for b in csv_blocks(stream, block_bytes=12)]
+[(b'2021,1\\n', 2), (b'2021,2\\n2021,3\\n', 3)]
 """
 
 from __future__ import annotations
