@@ -99,8 +99,8 @@ def test_a_bad_line_sends_only_its_block_to_the_exact_reader(tmp_path: Path,
     lines = [GOOD] * 200
     lines[150] = "2022,156,643,870323,oops,1\n"
     path = baci_file(tmp_path, HEADER + "".join(lines))
-    with read_baci(path).parts[0].scan() as scan:
-        outcome = scan_to_parquet(scan, tmp_path / "out.parquet")
+    scan = read_baci(path).parts[0].scan()
+    outcome = scan_to_parquet(scan, tmp_path / "out.parquet")
     assert outcome.blocks > 15 and outcome.exact_blocks == 1
     assert (outcome.rows, outcome.years) == (199, [2022])
     assert outcome.quarantine.to_pylist() == [

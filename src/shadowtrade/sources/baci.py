@@ -12,7 +12,6 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -124,9 +123,8 @@ def product_spellings(revision: str) -> dict[str, str]:
     return spellings
 
 
-@contextmanager
 def _scan(path: Path, member: str | None, revision: str, codes: dict[str, str], release: str
-          ) -> Iterator[BaciScan]:
+          ) -> BaciScan:
     """The fast path's view of one file or zip member, with this reader's checks for the blocks
     that hold a bad row."""
     fixed = {"countries": codes, "products": product_spellings(revision),
@@ -134,12 +132,11 @@ def _scan(path: Path, member: str | None, revision: str, codes: dict[str, str], 
              "exact": partial(_exact_block, path, revision, codes, release,
                               pa.array(list(codes)), pa.array(sorted(accepted_hs_codes(revision))))}
     if path.suffix == ".parquet":
-        yield BaciScan(path, **fixed)  # type: ignore[arg-type]
-        return
+        return BaciScan(path, **fixed)  # type: ignore[arg-type]
     header, delimiter = sniff_header(path, member)
     check_columns(path, header, COLUMNS, "BACI")
-    yield BaciScan(path, open_stream=partial(open_text, path, member), header=tuple(header),  # type: ignore[arg-type]
-                   delimiter=delimiter, **fixed)
+    return BaciScan(path, open_stream=partial(open_text, path, member), header=tuple(header),  # type: ignore[arg-type]
+                    delimiter=delimiter, **fixed)
 
 
 def _exact_block(path: Path, revision: str, codes: dict[str, str], release: str,

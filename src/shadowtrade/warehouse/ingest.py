@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,14 +59,13 @@ class LoadResult:
 class FlowPart:
     """One part of a file (a zip member, or the whole file).
 
-    ``batches`` is the row-by-row reader. ``scan``, when the part is BACI-shaped, opens it for
-    the fast path (a context, held for the scan's duration), which quarantines bad rows itself;
-    the row-by-row reader still runs when the scan cannot read the file, and then names the
-    error.
+    ``batches`` is the row-by-row reader. ``scan``, when the part is BACI-shaped, prepares it
+    for the fast path, which quarantines bad rows itself; the row-by-row reader still runs when
+    the scan cannot read the file, and then names the error.
     """
 
     batches: Callable[[], Iterable[Batch]]
-    scan: Callable[[], AbstractContextManager[BaciScan]] | None = None
+    scan: Callable[[], BaciScan] | None = None
 
 
 @dataclass
@@ -132,15 +131,15 @@ def load_flow_parts(
 ) -> LoadResult:
     """Load a file's parts as one transaction (skipped when the same file was loaded before)."""
     started = time.perf_counter()
-    sha = file_sha256(path)
+    sha, scans = _hash_while_preparing(path, parts)
     if already_loaded(warehouse, sha):
         return LoadResult(str(path), source, release, 0, 0, 0, 0.0, skipped=True)
     load = _Load(warehouse, _next_load_id(warehouse), str(path), source, release)
     con = warehouse.con
     try:
-        # DuckDB's scans run before the transaction: a scan that fails (a truncated gzip) must
-        # not abort it, as the row-by-row reader then runs to name the problem.
-        scanned = [_scan(load, part, number) for number, part in enumerate(parts)]
+        # Scans run before the transaction: one that fails (a truncated gzip) leaves it
+        # untouched for the row-by-row reader, which then names the problem.
+        scanned = [_scan(load, scan, number) for number, scan in enumerate(scans)]
         con.begin()
     except BaseException:
         _delete(load.created)
@@ -242,14 +241,22 @@ class Scanned:
     constants: dict[str, Any]
 
 
-def _scan(load: _Load, part: FlowPart, number: int) -> Scanned | None:
+def _hash_while_preparing(path: Path, parts: list[FlowPart]) -> tuple[str, list[BaciScan | None]]:
+    """The file's SHA-256, computed in a thread while the parts' scans are prepared (reading
+    the header, building the code lists take about as long as hashing a large file)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="shadowtrade-hash") as hashing:
+        digest = hashing.submit(file_sha256, path)
+        scans = [part.scan() if part.scan else None for part in parts]
+        return digest.result(), scans
+
+
+def _scan(load: _Load, scan: BaciScan | None, number: int) -> Scanned | None:
     """Run the fast scan of a part; None when there is none, or it cannot read the file."""
-    if part.scan is None:
+    if scan is None:
         return None
     target = load.new_path(f"load_{load.load_id}_{number}")
     try:
-        with part.scan() as scan:
-            outcome = scan_to_parquet(scan, target)
+        outcome = scan_to_parquet(scan, target)
     except ScanFailed:
         _delete([target])  # the row-by-row reader will say why
         return None
