@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from shadowtrade.errors import DataFileError
 from shadowtrade.sources.baci import read_baci
 from shadowtrade.sources.loader import load_file
 from shadowtrade.warehouse import Warehouse, blocks, load_flow_batches
@@ -160,3 +161,13 @@ def test_parquet_input_agrees_with_the_exact_reader(empty_warehouse: Warehouse,
     assert fast == row_by_row(tmp_path, path)
     assert [reason for _, _, reason in fast[1]] == [
         "unknown BACI country code in 'i': '999'", "field 'v' is empty"]
+
+
+def test_bytes_that_are_not_utf8_are_refused_as_before(empty_warehouse: Warehouse,
+                                                       tmp_path: Path) -> None:
+    path = baci_file(tmp_path, "")
+    path.write_bytes((HEADER + GOOD).encode() + b"2022,15\xff6,643,870323,1,1\n")
+    with pytest.raises(DataFileError) as err:
+        load_file(empty_warehouse, path)
+    assert "truncated or corrupt" in str(err.value) and "UTF8" in str(err.value)
+    assert empty_warehouse.sql_rows("SELECT count(*) FROM load_log") == [(0,)]

@@ -127,7 +127,10 @@ def _read_typed(block: TextBlock, codes: BlockCodes) -> pa.Table | None:
                                              double_quote=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=_TYPED, include_columns=list(COLUMNS), null_values=NULL_MARKERS,
-                strings_can_be_null=False, quoted_strings_can_be_null=False))
+                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                # bytes that are not UTF-8 never spell a known code, so such a block goes to
+                # the exact reader, which checks (and refuses) them
+                check_utf8=False))
     except pa.ArrowInvalid:
         return None
 
