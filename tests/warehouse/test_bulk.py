@@ -171,3 +171,19 @@ def test_bytes_that_are_not_utf8_are_refused_as_before(empty_warehouse: Warehous
         load_file(empty_warehouse, path)
     assert "truncated or corrupt" in str(err.value) and "UTF8" in str(err.value)
     assert empty_warehouse.sql_rows("SELECT count(*) FROM load_log") == [(0,)]
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_blocks_smaller_than_a_line_and_no_final_line_end(
+    empty_warehouse: Warehouse, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, packed: bool
+) -> None:
+    monkeypatch.setattr(blocks, "BLOCK_BYTES", 5)
+    text = HEADER + GOOD * 3 + "2022,156,643,870323,bad,1\n" + GOOD.strip()
+    path = baci_file(tmp_path, text)
+    if packed:
+        path = path.with_suffix(".csv.gz")
+        path.write_bytes(gzip.compress(text.encode()))
+    result = load_file(empty_warehouse, path)
+    assert (result.rows, result.quarantined) == (4, 1)
+    assert empty_warehouse.sql_rows("SELECT line, reason FROM quarantine") == [
+        (5, "field 'v' is not a number: 'bad'")]

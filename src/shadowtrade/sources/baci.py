@@ -135,8 +135,9 @@ def _scan(path: Path, member: str | None, revision: str, codes: dict[str, str], 
         return BaciScan(path, **fixed)  # type: ignore[arg-type]
     header, delimiter = sniff_header(path, member)
     check_columns(path, header, COLUMNS, "BACI")
-    return BaciScan(path, open_stream=partial(open_text, path, member), header=tuple(header),  # type: ignore[arg-type]
-                    delimiter=delimiter, **fixed)
+    packed = member is not None or path.suffix in (".gz", ".zip")
+    return BaciScan(path, open_stream=partial(open_text, path, member) if packed else None,  # type: ignore[arg-type]
+                    header=tuple(header), delimiter=delimiter, **fixed)
 
 
 def _exact_block(path: Path, revision: str, codes: dict[str, str], release: str,

@@ -1,17 +1,20 @@
 """Cutting a BACI-shaped file into blocks that convert independently, on every core.
 
-A CSV stream (plain, gzip or a zip member) is cut at line ends into blocks of about
-:data:`BLOCK_BYTES`, each knowing the file line of its first row, so a bad line is named exactly
-whichever thread reads it. A Parquet file is read in record batches, each knowing its first row.
+A CSV file is cut at line ends into blocks of about :data:`BLOCK_BYTES`, each knowing the file
+line of its first row, so a bad line is named exactly whichever thread reads it. A plain file is
+mapped into memory and its blocks are views of it (nothing copied); a compressed stream (gzip, a
+zip member) is read block by block. A Parquet file is read in record batches, each knowing its
+first row.
 
 >>> import io
 >>> stream = io.BytesIO(b"t,v\\n2021,1\\n2021,2\\n2021,3\\n")
->>> [(b.data, b.first_line) for b in csv_blocks(stream, block_bytes=12)]
+>>> [(bytes(b.data), b.first_line) for b in csv_blocks(stream, block_bytes=12)]
 [(b'2021,1\\n', 2), (b'2021,2\\n2021,3\\n', 3)]
 """
 
 from __future__ import annotations
 
+import mmap
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -19,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -27,6 +31,7 @@ import pyarrow.parquet as pq
 BLOCK_BYTES = 8 << 20
 #: Rows per Parquet record batch read from a Parquet input.
 PARQUET_BATCH_ROWS = 1 << 19
+_NEWLINE = ord("\n")
 
 
 class ScanFailed(Exception):
@@ -38,7 +43,7 @@ class ScanFailed(Exception):
 class TextBlock:
     """Whole lines of a CSV file (no header) and the file line of the first one."""
 
-    data: bytes
+    data: bytes | memoryview
     first_line: int
 
 
@@ -50,9 +55,60 @@ class TableBlock:
     first_line: int
 
 
+def line_count(data: bytes | memoryview) -> int:
+    """The number of line ends in ``data`` (numpy: no copy, and other threads keep running).
+
+    >>> line_count(b"a\\nb\\nc")
+    2
+    """
+    return int(np.count_nonzero(np.frombuffer(data, np.uint8) == _NEWLINE))
+
+
+def mapped_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[TextBlock]:
+    """Blocks of whole lines after the header line of a plain file, as views of its mapping."""
+    try:
+        with open(path, "rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError) as err:  # ValueError: an empty file cannot be mapped
+        raise ScanFailed(f"cannot map the file: {err}") from err
+    view = memoryview(mapped)
+    try:
+        start, line, size = mapped.find(b"\n") + 1, 2, len(mapped)
+        while 0 < start < size:
+            end = _line_end(mapped, start, min(start + block_bytes, size))
+            if mapped.find(b'"', start, end) >= 0:
+                raise ScanFailed("quoted fields: read row by row")
+            block = view[start:end]
+            yield TextBlock(block, line)
+            line += line_count(block)
+            start = end
+    finally:
+        _unmap(view, mapped)
+
+
+def _line_end(mapped: mmap.mmap, start: int, end: int) -> int:
+    """Where a block from ``start`` ends: after the last line end before ``end`` (or after the
+    first one past it, for a line longer than a block), or at the end of the file."""
+    size = len(mapped)
+    if end >= size:
+        return size
+    cut = mapped.rfind(b"\n", start, end) + 1
+    if cut:
+        return cut
+    cut = mapped.find(b"\n", end) + 1
+    return cut or size
+
+
+def _unmap(view: memoryview, mapped: mmap.mmap) -> None:
+    try:
+        view.release()
+        mapped.close()
+    except BufferError:
+        pass  # a block is still referenced: the mapping goes when it does
+
+
 def csv_blocks(stream: BinaryIO, block_bytes: int = BLOCK_BYTES) -> Iterator[TextBlock]:
-    """Blocks of whole lines after the header line; a quote character ends the fast path
-    (a quoted field may hold a line break, which would shift every later line number)."""
+    """Blocks of whole lines after the header line of a stream (a gzip file, a zip member)."""
     try:
         stream.readline()  # the header, already read by the caller
         line, rest = 2, b""
@@ -62,19 +118,17 @@ def csv_blocks(stream: BinaryIO, block_bytes: int = BLOCK_BYTES) -> Iterator[Tex
             if cut == 0:  # one line longer than a block: keep reading
                 rest = data
                 continue
-            block, rest = (data, b"") if cut == len(data) else (data[:cut], data[cut:])
-            yield _checked(block, line)
-            line += block.count(b"\n")
+            if data.find(b'"', 0, cut) >= 0:
+                raise ScanFailed("quoted fields: read row by row")
+            block, rest = memoryview(data)[:cut], data[cut:]
+            yield TextBlock(block, line)
+            line += line_count(block)
         if rest:
-            yield _checked(rest, line)
+            if b'"' in rest:
+                raise ScanFailed("quoted fields: read row by row")
+            yield TextBlock(rest, line)
     except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as err:
         raise ScanFailed(f"cannot read the file: {err}") from err
-
-
-def _checked(data: bytes, first_line: int) -> TextBlock:
-    if b'"' in data:
-        raise ScanFailed("quoted fields: read row by row")
-    return TextBlock(data, first_line)
 
 
 def parquet_blocks(path: Path, required: tuple[str, ...]) -> Iterator[TableBlock]:

@@ -31,7 +31,7 @@ from shadowtrade.warehouse.blockrows import (
     COLUMNS, STORED_SCHEMA, BlockCodes, CodeTable, Converted, ExactReader, convert_block)
 from shadowtrade.warehouse import blocks as blocking
 from shadowtrade.warehouse.blocks import (
-    ScanFailed, TableBlock, TextBlock, csv_blocks, parquet_blocks)
+    ScanFailed, TableBlock, TextBlock, csv_blocks, mapped_blocks, parquet_blocks)
 
 ROW_GROUP_ROWS = 122_880
 #: How the stored file is written (see the module's docstring).
@@ -54,8 +54,9 @@ class BaciScan:
 
     ``countries`` maps a country code as written to ISO3, ``products`` a product code as written
     to its six-digit HS code; ``scale`` multiplies values and quantities (thousand USD to USD,
-    tonnes to kg). ``open_stream`` opens the CSV bytes (plain, gzip or a zip member); without it
-    ``path`` is a Parquet file. ``exact`` is the source's row reader for one block (see
+    tonnes to kg). ``open_stream`` opens CSV bytes that must be decompressed (gzip, a zip
+    member); without it ``path`` is read directly (a plain CSV file, mapped into memory, or a
+    Parquet file). ``exact`` is the source's row reader for one block (see
     :data:`~shadowtrade.warehouse.blockrows.ExactReader`).
     """
 
@@ -110,9 +111,11 @@ def scan_to_parquet(scan: BaciScan, target: Path, workers: int | None = None) ->
 
 
 def _blocks(scan: BaciScan) -> Iterator[TextBlock | TableBlock]:
-    if scan.open_stream is None:
+    if scan.open_stream is not None:
+        return _stream_blocks(scan.open_stream)
+    if scan.path.suffix == ".parquet":
         return parquet_blocks(scan.path, COLUMNS)
-    return _stream_blocks(scan.open_stream)
+    return mapped_blocks(scan.path, blocking.BLOCK_BYTES)
 
 
 def _stream_blocks(open_stream: Callable[[], BinaryIO]) -> Iterator[TextBlock]:
