@@ -15,6 +15,7 @@ first row.
 from __future__ import annotations
 
 import mmap
+from collections import deque
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -31,6 +32,9 @@ import pyarrow.parquet as pq
 BLOCK_BYTES = 8 << 20
 #: Rows per Parquet record batch read from a Parquet input.
 PARQUET_BATCH_ROWS = 1 << 19
+#: Blocks of a mapped file kept in memory behind the one being handed out (more than are ever
+#: in flight); the pages of earlier ones are released.
+KEEP_MAPPED = 4
 _NEWLINE = ord("\n")
 
 
@@ -72,8 +76,9 @@ def mapped_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[TextBl
     except (OSError, ValueError) as err:  # ValueError: an empty file cannot be mapped
         raise ScanFailed(f"cannot map the file: {err}") from err
     view = memoryview(mapped)
+    ends: deque[int] = deque()
     try:
-        start, line, size = mapped.find(b"\n") + 1, 2, len(mapped)
+        start, line, size, released = mapped.find(b"\n") + 1, 2, len(mapped), 0
         while 0 < start < size:
             end = _line_end(mapped, start, min(start + block_bytes, size))
             if mapped.find(b'"', start, end) >= 0:
@@ -82,8 +87,20 @@ def mapped_blocks(path: Path, block_bytes: int = BLOCK_BYTES) -> Iterator[TextBl
             yield TextBlock(block, line)
             line += line_count(block)
             start = end
+            ends.append(end)
+            if len(ends) > KEEP_MAPPED:
+                released = _release(mapped, released, ends.popleft())
     finally:
         _unmap(view, mapped)
+
+
+def _release(mapped: mmap.mmap, start: int, end: int) -> int:
+    """Drop the pages of blocks converted long ago from this process's memory (they stay in
+    the page cache; were one read again, it would simply be read again from there)."""
+    end -= end % mmap.PAGESIZE
+    if end > start and hasattr(mmap, "MADV_DONTNEED"):
+        mapped.madvise(mmap.MADV_DONTNEED, start, end - start)
+    return max(start, end)
 
 
 def _line_end(mapped: mmap.mmap, start: int, end: int) -> int:
