@@ -187,3 +187,21 @@ def test_blocks_smaller_than_a_line_and_no_final_line_end(
     assert (result.rows, result.quarantined) == (4, 1)
     assert empty_warehouse.sql_rows("SELECT line, reason FROM quarantine") == [
         (5, "field 'v' is not a number: 'bad'")]
+
+
+def test_parquet_codes_of_an_unusual_type_agree_with_the_exact_reader(
+    empty_warehouse: Warehouse, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    baci_file(folder, "")
+    path = folder / "BACI_HS17_Y2022_V202501.parquet"
+    pq.write_table(pa.table({
+        "t": pa.array(["2022", "2022"]),
+        "i": pa.array([156, 999], pa.int32()).dictionary_encode(),
+        "j": pa.array([643.0, 643.0]),
+        "k": pa.array([870323, 10121], pa.int64()),
+        "v": pa.array(["1.5", "2"]), "q": [None, 1.0]}), path)
+    load_file(empty_warehouse, path)
+    fast = stored(empty_warehouse)
+    assert fast == row_by_row(tmp_path, path)
+    assert len(fast[0]) + len(fast[1]) == 2

@@ -110,7 +110,10 @@ class Converted:
 def convert_block(block: TextBlock | TableBlock, codes: BlockCodes) -> Converted:
     """Stored rows of one block: fast when every row is clean, else through the exact reader."""
     typed = block.table if isinstance(block, TableBlock) else _read_typed(block, codes)
-    stored = _fast_rows(typed, codes) if typed is not None else None
+    try:
+        stored = _fast_rows(typed, codes) if typed is not None else None
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        stored = None  # a column type the fast path does not know (in a Parquet file)
     if stored is not None:
         return Converted(stored, None, exact=False)
     return _exact_rows(block, codes)

@@ -257,7 +257,7 @@ def _scan(load: _Load, scan: BaciScan | None, number: int) -> Scanned | None:
     target = load.new_path(f"load_{load.load_id}_{number}")
     try:
         outcome = scan_to_parquet(scan, target)
-    except ScanFailed:
+    except (ScanFailed, pa.ArrowException):
         _delete([target])  # the row-by-row reader will say why
         return None
     return Scanned(target, outcome.rows, outcome.years, outcome.quarantine, dict(scan.constants))
