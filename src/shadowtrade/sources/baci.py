@@ -12,6 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -127,17 +128,18 @@ def _scan(path: Path, member: str | None, revision: str, codes: dict[str, str], 
           ) -> BaciScan:
     """The fast path's view of one file or zip member, with this reader's checks for the blocks
     that hold a bad row."""
-    fixed = {"countries": codes, "products": product_spellings(revision),
-             "constants": constants(revision, release),
-             "exact": partial(_exact_block, path, revision, codes, release,
-                              pa.array(list(codes)), pa.array(sorted(accepted_hs_codes(revision))))}
+    exact = partial(_exact_block, path, revision, codes, release, pa.array(list(codes)),
+                    pa.array(sorted(accepted_hs_codes(revision))))
+    scan = BaciScan(path, codes, product_spellings(revision), exact,
+                    constants=constants(revision, release))
     if path.suffix == ".parquet":
-        return BaciScan(path, **fixed)  # type: ignore[arg-type]
+        return scan
     header, delimiter = sniff_header(path, member)
     check_columns(path, header, COLUMNS, "BACI")
     packed = member is not None or path.suffix in (".gz", ".zip")
-    return BaciScan(path, open_stream=partial(open_text, path, member) if packed else None,  # type: ignore[arg-type]
-                    header=tuple(header), delimiter=delimiter, **fixed)
+    opener = partial(open_text, path, member) if packed else None
+    return replace(scan, open_stream=opener, header=tuple(header),  # type: ignore[arg-type]
+                   delimiter=delimiter)
 
 
 def _exact_block(path: Path, revision: str, codes: dict[str, str], release: str,

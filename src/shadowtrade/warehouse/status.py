@@ -15,8 +15,8 @@ from shadowtrade.warehouse import flowstore
 from shadowtrade.warehouse.core import Warehouse
 from shadowtrade.warehouse.flowstore import StoredFile
 
-_GROUPED = ("source", "dataset", "release")
-_LISTED = ("freq", "currency")
+#: Columns that, kept as constants of a file, let its summary come from ``flow_files`` alone.
+_SUMMARISED = ("source", "dataset", "release", "freq", "currency")
 
 
 @dataclass
@@ -64,8 +64,8 @@ def flow_status(warehouse: Warehouse) -> list[dict[str, Any]]:
         return flow_status_by_scan(warehouse)  # an old read-only warehouse: flows is a table
     held: dict[tuple[str, str, str], _Held] = {}
     for stored in flowstore.stored_files(warehouse):
-        for key, *summary in _file_summary(warehouse, stored):
-            held.setdefault(key, _Held()).add(*summary, stored.load_id)
+        for key, first, last, freq, currency, rows in _file_summary(warehouse, stored):
+            held.setdefault(key, _Held()).add(first, last, freq, currency, rows, stored.load_id)
     logged = _load_log(warehouse)
     return [_row(key, held[key], logged) for key in sorted(held, key=_order)]
 
@@ -74,14 +74,17 @@ def _order(key: tuple[str, str, str]) -> tuple[str, str, str]:
     return tuple("" if part is None else str(part) for part in key)  # type: ignore[return-value]
 
 
-def _file_summary(warehouse: Warehouse, stored: StoredFile) -> list[tuple[Any, ...]]:
+Summary = tuple[tuple[str, str, str], int | None, int | None, set[str], set[str], int]
+
+
+def _file_summary(warehouse: Warehouse, stored: StoredFile) -> list[Summary]:
     """(group, first year, last year, frequencies, currencies, rows) per group a file holds."""
     constants = stored.constants
-    if all(name in constants for name in (*_GROUPED, *_LISTED)):
+    if all(name in constants for name in _SUMMARISED):
         years = [year for _, year in stored.scope]
-        key = tuple(constants[name] for name in _GROUPED)
-        listed = [{constants[name]} - {None} for name in _LISTED]
-        return [(key, min(years, default=None), max(years, default=None), *listed, stored.rows)]
+        key = (constants["source"], constants["dataset"], constants["release"])
+        return [(key, min(years, default=None), max(years, default=None),
+                 {constants["freq"]} - {None}, {constants["currency"]} - {None}, stored.rows)]
     branch = flowstore.branch_sql(warehouse.path.parent, stored)
     rows = warehouse.sql_rows(
         f"SELECT source, dataset, release, min(year), max(year), list(DISTINCT freq), "
