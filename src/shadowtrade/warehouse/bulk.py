@@ -34,6 +34,9 @@ from shadowtrade.warehouse.blocks import (
     ScanFailed, TableBlock, TextBlock, csv_blocks, mapped_blocks, parquet_blocks)
 
 ROW_GROUP_ROWS = 122_880
+#: Blocks handed to the threads beyond one each, so that none waits for the next block while
+#: this thread writes (or waits for the CPU on a busy machine).
+BLOCKS_AHEAD = 1
 #: How the stored file is written (see the module's docstring).
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "snappy",
@@ -97,7 +100,7 @@ def scan_to_parquet(scan: BaciScan, target: Path, workers: int | None = None) ->
     blocks = exact = 0
     try:
         with ThreadPoolExecutor(threads, thread_name_prefix="shadowtrade-load") as pool:
-            for done in _in_order(pool, _blocks(scan), codes, threads + 1):
+            for done in _in_order(pool, _blocks(scan), codes, threads + BLOCKS_AHEAD):
                 writer.add(done.rows)
                 years |= done.years
                 blocks += 1
