@@ -10,12 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
-import tempfile
 import zipfile
-import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -26,7 +23,8 @@ from shadowtrade.errors import DataFileError
 from shadowtrade.reference.hs import known_codes
 from shadowtrade.sources.flowfile import Batch, FlowFile, assemble, release_from_name
 from shadowtrade.sources.tabular import (
-    RowChecks, check_columns, map_codes, open_text, read_batches, sniff_header, to_float, to_int)
+    RawBatch, RowChecks, check_columns, map_codes, open_text, read_batches, sniff_header, to_float,
+    to_int)
 from shadowtrade.warehouse import BaciScan, FlowPart
 
 COLUMNS = ("t", "i", "j", "k", "v", "q")
@@ -126,35 +124,30 @@ def product_spellings(revision: str) -> dict[str, str]:
     return spellings
 
 
-@contextmanager
 def _scan(path: Path, member: str | None, revision: str, codes: dict[str, str], release: str
-          ) -> Iterator[BaciScan]:
-    """The fast path's view of one file or zip member (a member is extracted while it runs)."""
-    fixed = {"countries": codes, "products": product_spellings(revision),
-             "constants": constants(revision, release)}
+          ) -> BaciScan:
+    """The fast path's view of one file or zip member, with this reader's checks for the blocks
+    that hold a bad row."""
+    exact = partial(_exact_block, path, revision, codes, release, pa.array(list(codes)),
+                    pa.array(sorted(accepted_hs_codes(revision))))
+    scan = BaciScan(path, codes, product_spellings(revision), exact,
+                    constants=constants(revision, release))
     if path.suffix == ".parquet":
-        yield BaciScan(path, **fixed)  # type: ignore[arg-type]
-        return
+        return scan
     header, delimiter = sniff_header(path, member)
     check_columns(path, header, COLUMNS, "BACI")
-    if member is None and path.suffix != ".gz":
-        yield BaciScan(path, header=tuple(header), delimiter=delimiter, **fixed)  # type: ignore[arg-type]
-        return
-    # DuckDB reads a truncated gzip without a word, and no zip: decompress here, where a cut
-    # stream raises, into a plain file DuckDB then reads on every core.
-    with tempfile.TemporaryDirectory(prefix="shadowtrade-baci-") as folder:
-        plain = Path(folder) / Path(member or path.stem).name
-        _decompress(path, member, plain)
-        yield BaciScan(plain, header=tuple(header), delimiter=delimiter, **fixed)  # type: ignore[arg-type]
+    packed = member is not None or path.suffix in (".gz", ".zip")
+    opener = partial(open_text, path, member) if packed else None
+    return replace(scan, open_stream=opener, header=tuple(header),  # type: ignore[arg-type]
+                   delimiter=delimiter)
 
 
-def _decompress(path: Path, member: str | None, target: Path) -> None:
-    try:
-        with open_text(path, member) as source, open(target, "wb") as out:
-            shutil.copyfileobj(source, out, 1 << 24)
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as err:
-        raise DataFileError(f"the file is truncated or corrupt ({err}); download it again",
-                            path=str(path)) from err
+def _exact_block(path: Path, revision: str, codes: dict[str, str], release: str,
+                 known_countries: pa.Array, known_hs: pa.Array, table: pa.Table, first_line: int,
+                 malformed: list[tuple[int | None, str, str]]) -> Batch:
+    """The row-by-row reader's checks and conversion of one block of the file."""
+    raw = RawBatch(table, first_line, path, malformed)
+    return _convert(RowChecks(raw), revision, codes, release, known_countries, known_hs)
 
 
 def _zip_members(path: Path) -> list[str | None]:

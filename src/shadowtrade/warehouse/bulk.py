@@ -1,53 +1,74 @@
-"""The fast path for BACI-shaped files: DuckDB's own CSV (or Parquet) reader straight to Parquet.
+"""The fast path for BACI-shaped files: pyarrow's CSV reader on every core, straight to Parquet.
 
-One scan reads ``t, i, j, k, v, q`` with explicit types, maps country and product codes with
-joins against the release's code lists, converts units and writes the per-load Parquet file.
-Lines the reader cannot parse (a missing field, a value that is not a number) are set aside by
-DuckDB (``store_rejects``); rows whose codes are unknown come out with an empty exporter,
-importer or HS code. Either kind is counted from the reject table and the file's statistics at
-no extra cost when there are none; when there are some, the caller reloads the file through the
-row-by-row reader, which names each bad row's line and reason (see ``ingest.py``).
+The file is cut into blocks of whole lines (``blocks.py``); threads convert blocks in parallel
+(``blockrows.py``: a typed read, codes mapped through the release's code lists, units
+converted) while this thread writes the converted blocks, in file order, to the load's one
+Parquet file. A block holding a bad line goes, alone, through the source's exact row reader,
+which quarantines each bad row with its file line and reason exactly as a row-by-row load does;
+the other blocks stay on the fast path. Only a file the fast path cannot read at all (cut short,
+quoted fields, columns missing) raises :class:`ScanFailed`, and the caller reads it row by row.
 
-Codes are joined as text, exactly as written (``'156'``, ``'010121'``): DuckDB would read
-``156.7`` as the integer 157 and ``0x9c`` as 156, where the row-by-row reader calls both
-unknown. A code written another way (``' 156'``, ``'156.0'``) does not match, so the file goes
-to the row-by-row reader, which accepts it: the fast path never accepts a row that reader would
-refuse. Values are read as DOUBLE; infinities and NaN count as bad rows.
+The Parquet file is written by pyarrow: Snappy, row groups of 122,880 rows (DuckDB's own, so
+Parquet statistics on ``exporter`` still skip row groups of other exporters), codes as
+dictionary pages written straight from the load's dictionary, and byte-stream-split values.
 """
 
 from __future__ import annotations
 
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from shadowtrade.warehouse.flowstore import sql_literal
+from shadowtrade.model.flows import QUARANTINE_SCHEMA
+from shadowtrade.warehouse.blockrows import (
+    COLUMNS, STORED_SCHEMA, BlockCodes, CodeTable, Converted, ExactReader, convert_block)
+from shadowtrade.warehouse import blocks as blocking
+from shadowtrade.warehouse.blocks import (
+    ScanFailed, TableBlock, TextBlock, csv_blocks, mapped_blocks, parquet_blocks)
 
-if TYPE_CHECKING:
-    from shadowtrade.warehouse.core import Warehouse
+ROW_GROUP_ROWS = 122_880
+#: Blocks handed to the threads beyond one each, so that none waits for the next block while
+#: this thread writes (or waits for the CPU on a busy machine).
+BLOCKS_AHEAD = 1
+#: How the stored file is written (see the module's docstring).
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "snappy",
+    "use_dictionary": ["year", "exporter", "importer", "hs_code"],
+    "column_encoding": {"value": "BYTE_STREAM_SPLIT", "quantity": "BYTE_STREAM_SPLIT"},
+    # min/max where they skip row groups (the file is in exporter, importer order); those of
+    # HS codes and values span nearly every row group and cost a third of the writing time
+    "write_statistics": ["year", "exporter", "importer"],
+    "store_schema": False,  # readers see text codes, not Arrow dictionaries
+}
 
-NULL_MARKERS = ("", "NA", "N/A", "null", "NaN")  # what the row-by-row reader takes as no value
-_TYPES = {"t": "DOUBLE", "i": "VARCHAR", "j": "VARCHAR", "k": "VARCHAR", "v": "DOUBLE",
-          "q": "DOUBLE"}
-#: Columns that must not be empty in a written row: an empty one marks a bad row.
-REQUIRED = ("year", "exporter", "importer", "hs_code", "value")
+__all__ = ["BaciScan", "ScanFailed", "ScanOutcome", "scan_to_parquet"]
 
 
 @dataclass(frozen=True)
 class BaciScan:
-    """A BACI-shaped file to load in one DuckDB scan.
+    """A BACI-shaped file (or zip member) to load on the fast path.
 
     ``countries`` maps a country code as written to ISO3, ``products`` a product code as written
     to its six-digit HS code; ``scale`` multiplies values and quantities (thousand USD to USD,
-    tonnes to kg).
+    tonnes to kg). ``open_stream`` opens CSV bytes that must be decompressed (gzip, a zip
+    member); without it ``path`` is read directly (a plain CSV file, mapped into memory, or a
+    Parquet file). ``exact`` is the source's row reader for one block (see
+    :data:`~shadowtrade.warehouse.blockrows.ExactReader`).
     """
 
-    path: Path  # CSV (plain or .gz) or Parquet
+    path: Path
     countries: dict[str, str]
     products: dict[str, str]
-    header: tuple[str, ...] = ("t", "i", "j", "k", "v", "q")
+    exact: ExactReader
+    open_stream: Callable[[], BinaryIO] | None = None
+    header: tuple[str, ...] = COLUMNS
     delimiter: str = ","
     scale: float = 1000.0
     constants: dict[str, Any] = field(default_factory=dict)
@@ -55,98 +76,105 @@ class BaciScan:
 
 @dataclass(frozen=True)
 class ScanOutcome:
-    """What one scan wrote: rows in the file, and how many lines or rows were bad."""
+    """What one scan wrote: rows stored, their years, the quarantined rows, and how many blocks
+    of how many went through the exact reader."""
 
     rows: int
-    rejected_lines: int
-    bad_rows: int
-
-    @property
-    def clean(self) -> bool:
-        """True when every line of the input became a good row."""
-        return self.rejected_lines == 0 and self.bad_rows == 0
+    years: list[int]
+    quarantine: pa.Table
+    blocks: int
+    exact_blocks: int
 
 
-def scan_to_parquet(warehouse: Warehouse, scan: BaciScan, target: Path, tag: str) -> ScanOutcome:
-    """Read ``scan`` once and write its rows to ``target``; count bad lines and rows."""
-    con = warehouse.con
-    names = {"countries": f"_countries_{tag}", "importers": f"_importers_{tag}",
-             "products": f"_products_{tag}", "rejects": f"_rejects_{tag}",
-             "scans": f"_reject_scans_{tag}"}
-    con.register(names["countries"], _lookup(scan.countries, enum=False))
-    con.register(names["importers"], _lookup(scan.countries, enum=True))
-    con.register(names["products"], _lookup(scan.products, enum=True))
+def scan_to_parquet(scan: BaciScan, target: Path, workers: int | None = None) -> ScanOutcome:
+    """Read ``scan`` once, in parallel blocks, and write its good rows to ``target``.
+
+    Raises :class:`ScanFailed` when the file must be read row by row instead.
+    """
+    codes = BlockCodes(CodeTable.of(scan.countries), CodeTable.of(scan.products),
+                       float(scan.scale), scan.exact, scan.header, scan.delimiter)
+    threads = workers or min(4, os.cpu_count() or 1)
+    writer = _RowGroupWriter(target)
+    bad: list[pa.Table] = []
+    years: set[int] = set()
+    blocks = exact = 0
     try:
-        result = con.execute(f"COPY ({_select(scan, names)}) TO {sql_literal(str(target))} "
-                             "(FORMAT parquet)").fetchone()
-        rows = int(result[0]) if result else 0
-        rejected = _rejected_lines(warehouse, scan, names)
+        with ThreadPoolExecutor(threads, thread_name_prefix="shadowtrade-load") as pool:
+            for done in _in_order(pool, _blocks(scan), codes, threads + BLOCKS_AHEAD):
+                writer.add(done.rows)
+                years |= done.years
+                blocks += 1
+                if done.exact:
+                    exact += 1
+                    bad.append(done.quarantine)
     finally:
-        for key in ("countries", "importers", "products"):
-            con.unregister(names[key])
-        for key in ("rejects", "scans"):
-            con.execute(f"DROP TABLE IF EXISTS {names[key]}")
-    return ScanOutcome(rows, rejected, _bad_rows(warehouse, target) if rows else 0)
+        writer.close()
+    quarantine = pa.concat_tables(bad) if bad else QUARANTINE_SCHEMA.empty_table()
+    return ScanOutcome(writer.rows, sorted(years), quarantine, blocks, exact)
 
 
-def _lookup(mapping: dict[str, str], enum: bool) -> pa.Table:
-    """Code as written -> code to store; an ENUM (Arrow dictionary) is cheaper to write, but its
-    Parquet statistics span the whole dictionary, so the exporter (which queries filter on and
-    row groups are pruned by) stays text."""
-    codes = pa.array(list(mapping), pa.string())
-    values = pa.array(list(mapping.values()), pa.string())
-    return pa.table({"code": codes, "value": values.dictionary_encode() if enum else values})
-
-
-def _source(scan: BaciScan, names: dict[str, str]) -> str:
-    location = sql_literal(str(scan.path))
+def _blocks(scan: BaciScan) -> Iterator[TextBlock | TableBlock]:
+    if scan.open_stream is not None:
+        return _stream_blocks(scan.open_stream)
     if scan.path.suffix == ".parquet":
-        casts = ", ".join(f"TRY_CAST({c} AS {kind}) AS {c}" for c, kind in _TYPES.items())
-        return f"(SELECT {casts} FROM read_parquet({location}))"
-    columns = ", ".join(f"{sql_literal(name)}: {sql_literal(_TYPES.get(name, 'VARCHAR'))}"
-                        for name in scan.header)
-    nulls = ", ".join(sql_literal(marker) for marker in NULL_MARKERS)
-    return (f"read_csv({location}, header = true, auto_detect = false, "
-            f"delim = {sql_literal(scan.delimiter)}, quote = '\"', escape = '\"', "
-            f"nullstr = [{nulls}], columns = {{{columns}}}, store_rejects = true, "
-            f"rejects_table = {sql_literal(names['rejects'])}, "
-            f"rejects_scan = {sql_literal(names['scans'])})")
+        return parquet_blocks(scan.path, COLUMNS)
+    return mapped_blocks(scan.path, blocking.BLOCK_BYTES)
 
 
-def _select(scan: BaciScan, names: dict[str, str]) -> str:
-    scale = repr(float(scan.scale))
-    return f"""
-        SELECT TRY_CAST(trunc(r.t) AS SMALLINT) AS "year", e.value AS exporter,
-               m.value AS importer, h.value AS hs_code,
-               CASE WHEN isfinite(r.v) AND (r.q IS NULL OR isfinite(r.q))
-                    THEN r.v * {scale} END AS "value",
-               r.q * {scale} AS quantity
-        FROM {_source(scan, names)} r
-        LEFT JOIN {names['countries']} e ON e.code = r.i
-        LEFT JOIN {names['importers']} m ON m.code = r.j
-        LEFT JOIN {names['products']} h ON h.code = r.k"""
+def _stream_blocks(open_stream: Callable[[], BinaryIO]) -> Iterator[TextBlock]:
+    try:
+        stream = open_stream()
+    except OSError as err:
+        raise ScanFailed(f"cannot open the file: {err}") from err
+    with stream:
+        yield from csv_blocks(stream, blocking.BLOCK_BYTES)
 
 
-def _rejected_lines(warehouse: Warehouse, scan: BaciScan, names: dict[str, str]) -> int:
-    if scan.path.suffix == ".parquet":
-        return 0
-    found = warehouse.sql_rows(
-        "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND temporary", [names["rejects"]])
-    if not found:
-        return 0
-    return int(warehouse.sql_rows(
-        f"SELECT count(DISTINCT line) FROM {names['rejects']}")[0][0])
+def _in_order(pool: ThreadPoolExecutor, blocks: Iterator[TextBlock | TableBlock],
+              codes: BlockCodes, ahead: int) -> Iterator[Converted]:
+    """Converted blocks in file order, at most ``ahead`` in flight (memory stays bounded)."""
+    pending: deque[Future[Converted]] = deque()
+    try:
+        for block in blocks:
+            pending.append(pool.submit(convert_block, block, codes))
+            if len(pending) >= ahead:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
-def _bad_rows(warehouse: Warehouse, target: Path) -> int:
-    """Rows with an empty required column: free from the file's statistics when there are none."""
-    location = sql_literal(str(target))
-    wanted = ", ".join(sql_literal(name) for name in REQUIRED)
-    nulls = warehouse.sql_rows(
-        f"SELECT coalesce(sum(stats_null_count), 0), count(*) FILTER (stats_null_count IS NULL) "
-        f"FROM parquet_metadata({location}) WHERE path_in_schema IN ({wanted})")[0]
-    if int(nulls[0]) == 0 and int(nulls[1]) == 0:
-        return 0
-    condition = " OR ".join(f'"{name}" IS NULL' for name in REQUIRED)
-    return int(warehouse.sql_rows(
-        f"SELECT count(*) FROM read_parquet({location}) WHERE {condition}")[0][0])
+class _RowGroupWriter:
+    """Appends tables to one Parquet file in row groups of exactly :data:`ROW_GROUP_ROWS`
+    (the last one shorter), whatever the size of the blocks."""
+
+    def __init__(self, target: Path) -> None:
+        self.writer = pq.ParquetWriter(target, STORED_SCHEMA, **PARQUET_OPTIONS)
+        self.waiting: list[pa.Table] = []
+        self.waiting_rows = 0
+        self.rows = 0
+
+    def add(self, table: pa.Table) -> None:
+        self.waiting.append(table)
+        self.waiting_rows += table.num_rows
+        self.rows += table.num_rows
+        if self.waiting_rows >= ROW_GROUP_ROWS:
+            whole = pa.concat_tables(self.waiting)
+            cut = whole.num_rows - whole.num_rows % ROW_GROUP_ROWS
+            self._write(whole.slice(0, cut))
+            rest = whole.slice(cut)
+            self.waiting, self.waiting_rows = [rest], rest.num_rows
+
+    def _write(self, table: pa.Table) -> None:
+        if table.num_rows:
+            self.writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+
+    def close(self) -> None:
+        try:
+            if self.waiting_rows:
+                self._write(pa.concat_tables(self.waiting))
+            self.waiting = []
+        finally:
+            self.writer.close()

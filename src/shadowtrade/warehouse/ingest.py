@@ -6,7 +6,8 @@ years the new file covers. A failed load leaves the warehouse exactly as it was:
 files are deleted and ``flow_files`` (which alone makes a file visible) is rolled back.
 
 Rows are stored as Parquet, one file per load and part (see ``flowstore.py``): BACI-shaped files
-through DuckDB's reader (``bulk.py``), every other reader's Arrow batches through pyarrow.
+through the parallel block reader (``bulk.py``), every other reader's Arrow batches through
+pyarrow.
 """
 
 from __future__ import annotations
@@ -15,18 +16,17 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from shadowtrade.model.flows import FLOW_COLUMNS, FLOW_SCHEMA
 from shadowtrade.warehouse import flowstore
-from shadowtrade.warehouse.bulk import BaciScan, scan_to_parquet
+from shadowtrade.warehouse.bulk import BaciScan, ScanFailed, scan_to_parquet
 from shadowtrade.warehouse.core import Warehouse
 from shadowtrade.warehouse.flowstore import StoredFile, sql_literal
 
@@ -59,14 +59,13 @@ class LoadResult:
 class FlowPart:
     """One part of a file (a zip member, or the whole file).
 
-    ``batches`` is the row-by-row reader. ``scan``, when the part is BACI-shaped, opens it for
-    the fast path (a context: a zip member is extracted for the scan's duration); the row-by-row
-    reader still runs when the scan finds a bad line or cannot read the file, and then names
-    each bad row's line and reason, or the error.
+    ``batches`` is the row-by-row reader. ``scan``, when the part is BACI-shaped, prepares it
+    for the fast path, which quarantines bad rows itself; the row-by-row reader still runs when
+    the scan cannot read the file, and then names the error.
     """
 
     batches: Callable[[], Iterable[Batch]]
-    scan: Callable[[], AbstractContextManager[BaciScan]] | None = None
+    scan: Callable[[], BaciScan] | None = None
 
 
 @dataclass
@@ -132,15 +131,15 @@ def load_flow_parts(
 ) -> LoadResult:
     """Load a file's parts as one transaction (skipped when the same file was loaded before)."""
     started = time.perf_counter()
-    sha = file_sha256(path)
+    sha, scans = _hash_while_preparing(path, parts)
     if already_loaded(warehouse, sha):
         return LoadResult(str(path), source, release, 0, 0, 0, 0.0, skipped=True)
     load = _Load(warehouse, _next_load_id(warehouse), str(path), source, release)
     con = warehouse.con
     try:
-        # DuckDB's scans run before the transaction: a scan that fails (a truncated gzip) must
-        # not abort it, as the row-by-row reader then runs to name the problem.
-        scanned = [_scan(load, part, number) for number, part in enumerate(parts)]
+        # Scans run before the transaction: one that fails (a truncated gzip) leaves it
+        # untouched for the row-by-row reader, which then names the problem.
+        scanned = [_scan(load, scan, number) for number, scan in enumerate(scans)]
         con.begin()
     except BaseException:
         _delete(load.created)
@@ -231,39 +230,57 @@ def _next_load_id(warehouse: Warehouse) -> int:
     return int(warehouse.sql_rows("SELECT nextval('load_ids')")[0][0])
 
 
-Scanned = tuple[Path, int, dict[str, Any]] | None  # a clean scan's file, rows and constants
+@dataclass(frozen=True)
+class Scanned:
+    """A fast scan's file, rows, quarantined rows and constants."""
+
+    target: Path
+    rows: int
+    years: list[int]
+    quarantine: pa.Table
+    constants: dict[str, Any]
 
 
-def _scan(load: _Load, part: FlowPart, number: int) -> Scanned:
-    """Run the fast scan of a part; None when there is none, or it found a bad line."""
-    if part.scan is None:
+def _hash_while_preparing(path: Path, parts: list[FlowPart]) -> tuple[str, list[BaciScan | None]]:
+    """The file's SHA-256, computed in a thread while the parts' scans are prepared (reading
+    the header, building the code lists take about as long as hashing a large file)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="shadowtrade-hash") as hashing:
+        digest = hashing.submit(file_sha256, path)
+        scans = [part.scan() if part.scan else None for part in parts]
+        return digest.result(), scans
+
+
+def _scan(load: _Load, scan: BaciScan | None, number: int) -> Scanned | None:
+    """Run the fast scan of a part; None when there is none, or it cannot read the file."""
+    if scan is None:
         return None
     target = load.new_path(f"load_{load.load_id}_{number}")
     try:
-        with part.scan() as scan:
-            outcome = scan_to_parquet(load.warehouse, scan, target, f"{load.load_id}_{number}")
-    except duckdb.Error:
-        outcome = None  # unreadable for DuckDB: the row-by-row reader will say why
-    if outcome is None or not outcome.clean:
-        _delete([target])
+        outcome = scan_to_parquet(scan, target)
+    except (ScanFailed, pa.ArrowException):
+        _delete([target])  # the row-by-row reader will say why
         return None
-    return target, outcome.rows, dict(scan.constants)
+    return Scanned(target, outcome.rows, outcome.years, outcome.quarantine, dict(scan.constants))
 
 
-def _load_part(load: _Load, part: FlowPart, scanned: Scanned, number: int,
+def _load_part(load: _Load, part: FlowPart, scanned: Scanned | None, number: int,
                on_rows: Callable[[int], None] | None) -> None:
-    """Store one part: the clean scan's file, else the row-by-row reader's batches."""
+    """Store one part: the scan's file and quarantined rows, else the row-by-row reader's."""
     if scanned is None:
         _load_batches(load, part.batches(), number, on_rows)
         return
-    target, rows, constants = scanned
-    if rows:
-        _register(load, target, constants, rows)
-        load.rows += rows
+    if scanned.rows:
+        dataset = scanned.constants.get("dataset")
+        scope = [(dataset, year) for year in scanned.years] if dataset else None
+        _register(load, scanned.target, scanned.constants, scanned.rows, scope)
+        load.rows += scanned.rows
     else:
-        _delete([target])
+        _delete([scanned.target])
+    if scanned.quarantine.num_rows:
+        _insert_quarantine(load.warehouse, scanned.quarantine, load.load_id, load.file)
+        load.quarantined += scanned.quarantine.num_rows
     if on_rows:
-        on_rows(rows)
+        on_rows(scanned.rows + scanned.quarantine.num_rows)
 
 
 def _load_batches(load: _Load, batches: Iterable[Batch], number: int,
@@ -317,10 +334,12 @@ def _constants(warehouse: Warehouse, select: str) -> tuple[dict[str, Any], int]:
     return (found, total) if total else ({}, 0)
 
 
-def _register(load: _Load, target: Path, constants: dict[str, Any], rows: int) -> None:
+def _register(load: _Load, target: Path, constants: dict[str, Any], rows: int,
+              scope: list[tuple[str, int]] | None = None) -> None:
+    """List a new file of the load; its (dataset, year) pairs are read from it unless known."""
     stored = StoredFile(load.load_id, flowstore.relative(load.warehouse, target), load.source,
                         load.release, constants, [], rows)
-    stored.scope = flowstore.file_scope(load.warehouse, stored)
+    stored.scope = scope if scope is not None else flowstore.file_scope(load.warehouse, stored)
     flowstore.record(load.warehouse, stored)
     load.stored.append(stored)
 
