@@ -17,9 +17,8 @@ from shadowtrade.sources.loader import load_file
 from shadowtrade.warehouse import Warehouse, blocks, load_flow_batches
 from shadowtrade.warehouse.bulk import scan_to_parquet
 
-HEADER = "t,i,j,k,v,q\n"
-CODES = ("country_code,country_name,country_iso2,country_iso3\n"
-         "156,China,CN,CHN\n643,Russian Federation,RU,RUS\n842,USA,US,USA\n")
+from baci_files import HEADER, baci_file
+
 GOOD = "2022,156,643,870323,12.5,3.25\n"
 
 #: Spellings of each column the two readers must judge alike: accepted with the same value, or
@@ -36,13 +35,6 @@ VARIANTS = {
           "2.5e-3"],
 }
 
-
-def baci_file(folder: Path, body: str, name: str = "BACI_HS17_Y2022_V202501.csv") -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "country_codes_V202501.csv").write_text(CODES)
-    path = folder / name
-    path.write_text(body)
-    return path
 
 
 def variant_lines() -> list[str]:

@@ -18,18 +18,9 @@ from shadowtrade.warehouse import Warehouse, add_flow_rows
 from shadowtrade.warehouse import ingest
 from shadowtrade.warehouse.flowstore import store_folder
 
-HEADER = "t,i,j,k,v,q\n"
-CODES = ("country_code,country_name,country_iso2,country_iso3\n"
-         "156,China,CN,CHN\n643,Russian Federation,RU,RUS\n842,USA,US,USA\n")
+from baci_files import CODES, HEADER, baci_file
 
 
-def baci_file(folder: Path, body: str, name: str = "BACI_HS17_Y2022_V202501.csv") -> Path:
-    """A small BACI file with the release's country codes beside it, as in the real zip."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "country_codes_V202501.csv").write_text(CODES)
-    path = folder / name
-    path.write_text(body)
-    return path
 
 
 def rows_of(year: int, count: int) -> str:

@@ -285,13 +285,24 @@ def _ch_for_kh(text_a: str, text_b: str) -> tuple[float, str]:
     >>> _ch_for_kh("chernov", "khrenov")
     (0.0, '')
     """
-    as_kh_a, as_kh_b = _CH.sub("kh", text_a), _CH.sub("kh", text_b)
-    if as_kh_a == text_a and as_kh_b == text_b:
+    return _rewritten_similarity(_CH.sub("kh", text_a), _CH.sub("kh", text_b), text_a, text_b,
+                                 "ch = kh")
+
+
+def _rewritten_similarity(new_a: str, new_b: str, text_a: str, text_b: str,
+                          why: str) -> tuple[float, str]:
+    """The similarity (at most 0.85, and none below 0.8) of two words after a rewriting rule
+    changed at least one of them.
+
+    >>> _rewritten_similarity("oleg", "oleg", "oleh", "oleg", "h = g")
+    (0.85, 'h = g')
+    """
+    if new_a == text_a and new_b == text_b:
         return 0.0, ""
-    skel_a, skel_b = skeleton(as_kh_a), skeleton(as_kh_b)
+    skel_a, skel_b = skeleton(new_a), skeleton(new_b)
     similarity = 0.95 if skel_a == skel_b else \
-        _spelled_similarity(as_kh_a, as_kh_b, skel_a, skel_b)[0]
-    return (min(similarity, 0.85), "ch = kh") if similarity >= 0.8 else (0.0, "")
+        _spelled_similarity(new_a, new_b, skel_a, skel_b)[0]
+    return (min(similarity, 0.85), why) if similarity >= 0.8 else (0.0, "")
 
 
 _H_FOR_G = re.compile(r"(?<![cdgkpstz])h")  # not the h of kh, sh, ch, zh, th, ph, gh, dh
@@ -304,14 +315,8 @@ def _h_for_g(text_a: str, text_b: str) -> tuple[float, str]:
     >>> _h_for_g("heorhievich", "georgievich"), _h_for_g("hasan", "gusev")
     ((0.85, 'h = g (Ukrainian, Belarusian)'), (0.0, ''))
     """
-    as_g_a, as_g_b = _H_FOR_G.sub("g", text_a), _H_FOR_G.sub("g", text_b)
-    if as_g_a == text_a and as_g_b == text_b:
-        return 0.0, ""
-    skel_a, skel_b = skeleton(as_g_a), skeleton(as_g_b)
-    similarity = 0.95 if skel_a == skel_b else \
-        _spelled_similarity(as_g_a, as_g_b, skel_a, skel_b)[0]
-    return (min(similarity, 0.85), "h = g (Ukrainian, Belarusian)") if similarity >= 0.8 \
-        else (0.0, "")
+    return _rewritten_similarity(_H_FOR_G.sub("g", text_a), _H_FOR_G.sub("g", text_b), text_a,
+                                 text_b, "h = g (Ukrainian, Belarusian)")
 
 
 def _father_group(stem: str) -> int:
