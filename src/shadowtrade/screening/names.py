@@ -129,12 +129,7 @@ def _word(text: str) -> _Word:
     ('aleksandr', 'alksndrvch')
     """
     found = _WORDS.get(text)
-    if found is None:
-        token = make_token(text)
-        father = patronymic_stem(text) if is_patronymic(text) else ""
-        found = _WORDS[text] = _Word(token.skeleton, token.consonants, vowel_key(token.skeleton),
-                                     "" if father == text else father, group_of(text))
-    return found
+    return found if found is not None else word_features(make_token(text))
 
 
 # word_similarity's cache: one dict per first word, keyed by the second (a lookup on one
