@@ -110,9 +110,8 @@ def screen_row(engine: Screener, row: Mapping[str, str | None],
                                   schema=row.get(options.schema_column or "") or None,
                                   birth_dates=_listed(row.get("birth_date")),
                                   countries=_listed(row.get("country")))
-        hits = [r for r in engine.screen(query, options.threshold, options.limit,
-                                         list(options.datasets) or None)["results"]
-                if r["match"]]
+        hits = engine.screen(query, options.threshold, options.limit,
+                             list(options.datasets) or None, matches_only=True)["results"]
         extra.update(_hit_columns(hits))
     except ShadowtradeError as err:
         extra.update(hit_count="0", error=str(err))

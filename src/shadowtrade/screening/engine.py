@@ -23,8 +23,10 @@ from shadowtrade.screening.index import CandidateIndex, Prepared
 from shadowtrade.screening.names import compare_names
 from shadowtrade.screening.normalise import prepare_name
 from shadowtrade.screening.query import ScreenQuery
-from shadowtrade.screening.scoring import (prepare_query, query_similarities,
-                                           schemata_compatible, score_entity_lazily)
+from shadowtrade.screening.bounds import ROUNDING_MARGIN
+from shadowtrade.screening.scoring import (entity_score_bound, names_to_compare, prepare_query,
+                                           query_similarities, schemata_compatible,
+                                           score_entity_lazily)
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_LIMIT = 5
@@ -58,27 +60,36 @@ class Screener:
         return len(self.index.entries)
 
     def screen(self, query: ScreenQuery, threshold: float = DEFAULT_THRESHOLD,
-               limit: int = DEFAULT_LIMIT, datasets: list[str] | None = None) -> dict[str, Any]:
-        """The best matches of a query, highest score first, in the ``screen --json`` shape."""
+               limit: int = DEFAULT_LIMIT, datasets: list[str] | None = None,
+               matches_only: bool = False) -> dict[str, Any]:
+        """The best matches of a query, highest score first, in the ``screen --json`` shape.
+
+        ``matches_only`` (batch runs): only the results scoring at least ``threshold``, and
+        without explanations (``explanation`` is None); a candidate whose score bound is below
+        the threshold is not scored (see bounds.py), so this is faster.
+        """
         check_options(threshold, limit)
         if datasets:
             unknown = [d for d in datasets if d not in self.datasets]
             if unknown:
                 raise NotFoundError(f"no list {unknown[0]!r} is loaded; loaded lists: "
                                     f"{', '.join(self.datasets) or 'none'}")
-        scored = self._scored(query, limit, set(datasets or ()))
+        scored = self._scored(query, limit, set(datasets or ()),
+                              threshold if matches_only else 0.0)
         results = [_result(entity, score, threshold, explanation)
-                   for score, entity, explanation in scored]
+                   for score, entity, explanation in scored
+                   if not matches_only or score >= threshold]
         return {"query": {"names": list(query.names), "schema": query.schema,
                           "birth_dates": list(query.birth_dates),
                           "countries": list(query.countries),
                           "identifiers": list(query.identifiers)},
                 "results": results}
 
-    def _scored(self, query: ScreenQuery, limit: int,
-                only: set[str]) -> list[tuple[float, dict[str, Any], dict[str, Any]]]:
+    def _scored(self, query: ScreenQuery, limit: int, only: set[str], floor: float = 0.0
+                ) -> list[tuple[float, dict[str, Any], dict[str, Any] | None]]:
         """The ``limit`` best candidates (score, entity, explanation), highest score first,
-        ties in id order.
+        ties in id order; with a ``floor``, only those that may score at least that much are
+        scored, and none is explained.
 
         Once ``limit`` candidates score 1.0, the most a score can be, a candidate whose id sorts
         after all of theirs cannot be among the results and is not scored (an exact name of a
@@ -92,21 +103,26 @@ class Screener:
         seen: dict = {}  # name pairs compared for this query (entries repeat names)
         positions = self.index.candidates([name for name, _ in prepared], query.identifiers,
                                           wanted, keys)
-        known = query_similarities(prepared, [self.index.entries[p] for p in positions])
-        for position in positions:
-            entity = self.index.entries[position].entity
+        entries = [self.index.entries[p] for p in positions]
+        chosen = [names_to_compare(prepared, entry) for entry in entries]
+        known = query_similarities(prepared, entries, chosen)
+        for entry, names in zip(entries, chosen):
+            entity = entry.entity
             if only and only.isdisjoint(entity.get("datasets", ())):
                 continue
             if len(perfect) == limit and entity["id"] > perfect[-1]:
                 continue
-            score, explanation = score_entity_lazily(query, self.index.entries[position],
-                                                     prepared, seen, known)
+            if floor and entity_score_bound(query, entry, prepared, names,
+                                            known) < floor - ROUNDING_MARGIN:
+                continue
+            score, explanation = score_entity_lazily(query, entry, prepared, seen, known, names)
             scored.append((score, entity, explanation))
             if score >= 1.0:
                 bisect.insort(perfect, entity["id"])
                 del perfect[limit:]
         scored.sort(key=lambda item: (-item[0], item[1]["id"]))
-        return [(score, entity, explain()) for score, entity, explain in scored[:limit]]
+        return [(score, entity, None if floor else explain())
+                for score, entity, explain in scored[:limit]]
 
     def entity(self, entity_id: str) -> dict[str, Any]:
         """One listed entity by id."""
@@ -176,7 +192,7 @@ class EngineNotReady(ShadowtradeError):
 
 
 def _result(entity: dict[str, Any], score: float, threshold: float,
-            explanation: dict[str, Any]) -> dict[str, Any]:
+            explanation: dict[str, Any] | None) -> dict[str, Any]:
     return {"id": entity["id"], "caption": entity.get("caption"), "schema": entity["schema"],
             "score": score, "match": score >= threshold, "datasets": entity.get("datasets", []),
             "properties": entity.get("properties", {}), "explanation": explanation}

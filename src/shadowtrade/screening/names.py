@@ -435,8 +435,12 @@ def _arabic_similarity(text_a: str, key_a: str, text_b: str, key_b: str) -> tupl
 Alignment = tuple[float, tuple[Token, ...], tuple[Token, ...], list[tuple[int, int, float, str]]]
 
 
-def _weights(tokens: tuple[Token, ...], full: bool) -> list[float]:
-    return [1.0 if full and t.weight == PATRONYMIC_WEIGHT else t.weight for t in tokens]
+def _weights(tokens: tuple[Token, ...], full: bool) -> list[float | None]:
+    """The words' weights (a patronymic's in full when ``full``); the aligner sets a word's
+    to None once the word is matched."""
+    if full:
+        return [1.0 if t.weight == PATRONYMIC_WEIGHT else t.weight for t in tokens]
+    return [t[3] for t in tokens]  # Token.weight by position: the innermost loop
 
 
 def _similar_pairs(query: tuple[Token, ...], candidate: tuple[Token, ...]
@@ -464,16 +468,15 @@ def _known_pairs(query: tuple[Token, ...], candidate: tuple[Token, ...],
                  known: PairSimilarities) -> list[tuple[float, int, int, str]]:
     """:func:`_similar_pairs` from the similarities found for the whole query, in the same
     order (ties in the query's then the candidate's word order)."""
+    rows = [(j, row) for j, other in enumerate(candidate) if (row := known.get(other.text))]
     pairs = []
-    for j, other in enumerate(candidate):
-        row = known.get(other.text)
-        if row:
-            for i, q in enumerate(query):
-                found = row.get(q.text)
+    if rows:
+        for i, q in enumerate(query):
+            text = q.text
+            for j, row in rows:
+                found = row.get(text)
                 if found is not None:
                     pairs.append((found[0], i, j, found[1]))
-    if len(pairs) > 1:
-        pairs.sort(key=lambda pair: (pair[1], pair[2]))
     return pairs
 
 
@@ -504,22 +507,22 @@ def _align(query: tuple[Token, ...], candidate: tuple[Token, ...], arabic: bool 
         pairs = _similar_pairs(query, candidate)
     if not pairs:  # nothing matched: the score is 0 whatever the weights
         return 0.0, query, candidate, []
-    pairs.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the query's word order
+    if len(pairs) > 1:
+        pairs.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the query's word order
     q_weights, c_weights = _weights(query, full), _weights(candidate, full)
-    used_q = [False] * len(query)
-    used_c = [False] * len(candidate)
     matched = total = 0.0
     matches = []
     for sim, i, j, why in pairs:
-        if used_q[i] or used_c[j]:
+        q_weight, c_weight = q_weights[i], c_weights[j]
+        if q_weight is None or c_weight is None:  # one of the two words is matched already
             continue
-        used_q[i] = used_c[j] = True
-        weight = max(q_weights[i], c_weights[j])
+        q_weights[i] = c_weights[j] = None
+        weight = q_weight if q_weight > c_weight else c_weight
         matched += weight * sim
         total += weight
         matches.append((i, j, sim, why))
-    total += EXTRA_QUERY_WEIGHT * sum(w for w, used in zip(q_weights, used_q) if not used)
-    extra = sum(w for w, used in zip(c_weights, used_c) if not used)
+    total += EXTRA_QUERY_WEIGHT * sum([w for w in q_weights if w is not None])
+    extra = sum([w for w in c_weights if w is not None])
     score = matched / (total + EXTRA_CANDIDATE_WEIGHT * extra) if total else 0.0
     return score, query, candidate, matches
 
@@ -532,7 +535,9 @@ def _explain(alignment: Alignment) -> list[str]:
     return detail + [f"'{q.text}' unmatched" for i, q in enumerate(query) if i not in matched]
 
 
-def _compact(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
+def compact_similarity(query: PreparedName, candidate: PreparedName) -> tuple[float, list[str]]:
+    """The two names' skeletons each written as one word, when their word counts differ:
+    'JSC ARGUMENT' against 'JSCARGUMENT' (0 otherwise, or when more than a tenth apart)."""
     a, b = query.compact, candidate.compact
     if not a or not b or len(query.variants[0]) == len(candidate.variants[0]):
         return 0.0, []
@@ -664,7 +669,7 @@ def compare_names(query: PreparedName, candidate: PreparedName,
             if best is None or found[0] > best[0]:
                 best = found
     assert best is not None
-    others = [_compact(query, candidate), whole]
+    others = [compact_similarity(query, candidate), whole]
     if query.acronym or candidate.acronym:
         others.append(_acronym(query, candidate))
     score, detail = max(others, key=lambda other: other[0])

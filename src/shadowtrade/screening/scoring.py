@@ -15,9 +15,10 @@ Birth date, nationality and schema mismatches lower the score; an identical iden
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from shadowtrade.screening.bounds import names_score_bound
 from shadowtrade.screening.index import IndexedEntity, name_keys
 from shadowtrade.screening.names import NameScore, PairSimilarities, compare_names, \
     pair_similarities
@@ -56,8 +57,8 @@ def prepare_query(query: ScreenQuery) -> PreparedQuery:
     return [(name, name_keys(name)) for name in (prepare_name(raw) for raw in query.names)]
 
 
-def query_similarities(prepared_query: PreparedQuery,
-                       entries: list[IndexedEntity]) -> PairSimilarities:
+def query_similarities(prepared_query: PreparedQuery, entries: list[IndexedEntity],
+                       chosen: list[list[Sequence[int]]] | None = None) -> PairSimilarities:
     """The word pairs above zero between a query's names and the names of the entries it
     is about to be scored against, found at once (see ``names.pair_similarities``).
 
@@ -68,8 +69,10 @@ def query_similarities(prepared_query: PreparedQuery,
     {'ri': (1.0, '=')}
     """
     query_words = [t for name, _ in prepared_query for v in name.variants for t in v]
-    candidate_words = [t for entry in entries for _, wanted in prepared_query
-                       for position in compared_names(entry, wanted)
+    if chosen is None:
+        chosen = [names_to_compare(prepared_query, entry) for entry in entries]
+    candidate_words = [t for entry, per_name in zip(entries, chosen) for positions in per_name
+                       for position in positions
                        for v in entry.names[position].variants for t in v]
     return pair_similarities(query_words, candidate_words)
 
@@ -89,20 +92,39 @@ def compared_names(entry: IndexedEntity, wanted: set[str]) -> list[int] | range:
     return [i for _, i in shared] or range(len(entry.names))
 
 
+def names_to_compare(prepared_query: PreparedQuery,
+                     entry: IndexedEntity) -> list[Sequence[int]]:
+    """For each query name, the positions of the entry's names it is compared with
+    (:func:`compared_names`), found once per entry and query.
+
+    >>> from shadowtrade.screening.index import IndexedEntity
+    >>> entry = IndexedEntity.from_ftm({"id": "x", "schema": "Person",
+    ...                                 "properties": {"name": ["A B"], "alias": ["RI JE SON"]}})
+    >>> names_to_compare(prepare_query(ScreenQuery.build(["Ri Che-son"])), entry)
+    [[1]]
+    """
+    return [compared_names(entry, wanted) for _, wanted in prepared_query]
+
+
 def best_name(query: ScreenQuery, entry: IndexedEntity,
               prepared_query: PreparedQuery | None = None,
               seen: dict[tuple[int, int], NameScore] | None = None,
-              known: PairSimilarities | None = None) -> NameScore:
+              known: PairSimilarities | None = None,
+              chosen: list[Sequence[int]] | None = None) -> NameScore:
     """The best-scoring pair of a query name and a listed name.
 
     Only the listed names sharing the most index keys with the query name are compared (when
     some share any): the others cannot score well, and skipping them keeps screening fast.
     ``seen`` holds the pairs one query compared already (by object identity): entries repeat
     names (one foundation listed in four countries), and each pair is compared once.
+    ``chosen``: :func:`names_to_compare` of this entry, when the caller has it.
     """
     best: NameScore | None = None
-    for prepared, wanted in prepared_query or prepare_query(query):
-        for position in compared_names(entry, wanted):
+    prepared_query = prepared_query or prepare_query(query)
+    if chosen is None:
+        chosen = names_to_compare(prepared_query, entry)
+    for (prepared, _), positions in zip(prepared_query, chosen):
+        for position in positions:
             listed = entry.names[position]
             pair = (id(prepared), id(listed))
             found = seen.get(pair) if seen is not None else None
@@ -115,6 +137,32 @@ def best_name(query: ScreenQuery, entry: IndexedEntity,
             if best is None or found.score > best.score:
                 best = found
     return best or NameScore(0.0, "", "", ("no names",))
+
+
+def entity_score_bound(query: ScreenQuery, entry: IndexedEntity, prepared_query: PreparedQuery,
+                       chosen: list[Sequence[int]], known: PairSimilarities) -> float:
+    """At most the score :func:`score_entity_lazily` gives the entry, found for less (see
+    bounds.py): qualifiers and the weak-alias factor only lower a score, an identical
+    identifier decides it.
+
+    >>> from shadowtrade.screening.index import IndexedEntity
+    >>> entry = IndexedEntity.from_ftm({"id": "x", "schema": "Person",
+    ...                                 "properties": {"name": ["John Doe"]}})
+    >>> prepared = prepare_query(ScreenQuery.build(["John Smith"]))
+    >>> chosen = names_to_compare(prepared, entry)
+    >>> known = query_similarities(prepared, [entry], [chosen])
+    >>> round(entity_score_bound(ScreenQuery.build(["John Smith"]), entry, prepared, chosen,
+    ...                          known), 3)
+    0.556
+    """
+    if query.identifiers and not entry.identifiers.isdisjoint(query.identifiers):
+        return 1.0
+    best = 0.0
+    for (prepared, _), positions in zip(prepared_query, chosen):
+        bound = names_score_bound(prepared, [entry.names[p] for p in positions], known)
+        if bound > best:
+            best = bound
+    return best
 
 
 def _birth_adjustment(query: ScreenQuery, entry: IndexedEntity) -> tuple[float, str] | None:
@@ -158,17 +206,18 @@ def score_entity(query: ScreenQuery, entry: IndexedEntity,
 def score_entity_lazily(query: ScreenQuery, entry: IndexedEntity,
                         prepared_query: PreparedQuery | None = None,
                         seen: dict[tuple[int, int], NameScore] | None = None,
-                        known: PairSimilarities | None = None
+                        known: PairSimilarities | None = None,
+                        chosen: list[Sequence[int]] | None = None
                         ) -> tuple[float, Callable[[], dict[str, Any]]]:
     """:func:`score_entity` with the explanation left to build when asked (a screen scores
-    many candidates and explains the few it returns)."""
+    many candidates and explains the few it returns); ``chosen``: see :func:`best_name`."""
     shared = set(query.identifiers) & entry.identifiers
     if shared:
         ident = sorted(shared)[0]
         return 1.0, lambda: {"identifier": {"score": 1.0,
                                             "detail": f"identifier {ident} is identical"},
                              "qualifiers": []}
-    name = best_name(query, entry, prepared_query, seen, known)
+    name = best_name(query, entry, prepared_query, seen, known, chosen)
     qualifiers = _qualifiers(query, entry)
     score = name.score + sum(q["adjustment"] for q in qualifiers)
     score = round(min(1.0, max(0.0, score)), 3)

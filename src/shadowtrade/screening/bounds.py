@@ -1,0 +1,121 @@
+"""Upper bounds on scores, found for less than the scores cost: a batch run keeps only the
+candidates that reach the threshold, and a candidate whose bound is below it is not scored.
+
+The word alignment of :func:`~shadowtrade.screening.names.compare_names` scores
+``matched / (matched weight + 0.8 * unmatched query weight + 0.3 * unmatched listed weight)``
+with every word similarity at most 1, so it is at most ``M / (M + U)``, where ``M`` sums the
+best weighted similarity each query word could get and ``U`` counts only the words that have no
+similar word on the other side at all (they stay unmatched whatever the alignment). A pair of
+names scored another way (identical, Korean readings, Chinese readings, Arabic script,
+acronyms) gets the bound 1: it is always scored.
+
+>>> from shadowtrade.screening.names import compare_names, pair_similarities
+>>> from shadowtrade.screening.normalise import prepare_name
+>>> query, listed = prepare_name("John Smith"), prepare_name("John Doe")
+>>> known = pair_similarities(query.variants[0], listed.variants[0])
+>>> round(name_score_bound(query, listed, known), 3)
+0.476
+>>> compare_names(query, listed, known).score <= name_score_bound(query, listed, known)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shadowtrade.screening.names import (EXTRA_CANDIDATE_WEIGHT, EXTRA_QUERY_WEIGHT,
+                                         PairSimilarities, compact_similarity)
+from shadowtrade.screening.normalise import PATRONYMIC_WEIGHT, PreparedName, Token
+
+ROUNDING_MARGIN = 0.001  # scores are rounded to 3 decimals: a bound this far below may round up
+
+
+def _scored_otherwise(query: PreparedName, candidate: PreparedName) -> bool:
+    """True when compare_names may score the pair by another rule than the word alignment."""
+    return bool(query.raw.casefold() == candidate.raw.casefold()
+                or (query.korean and candidate.korean) or query.syllables or candidate.syllables
+                or query.script == "arabic" or candidate.script == "arabic"
+                or query.acronym or candidate.acronym)
+
+
+def alignment_bound(query: tuple[Token, ...], candidate: Sequence[Token],
+                    known: PairSimilarities, listed_extra: bool = True) -> float:
+    """At most the alignment score of two word sequences (see the module's docstring).
+    ``listed_extra=False``: the listed words unmatched are not counted, so that ``candidate``
+    may pool the words of several names (the bound then holds for each of them).
+
+    >>> from shadowtrade.screening.normalise import make_token as t
+    >>> known = {"kim": {"kim": (1.0, "=")}, "jong": {"jong": (1.0, "=")}}
+    >>> round(alignment_bound((t("kim"), t("jong"), t("un")), (t("kim"), t("jong"), t("il")),
+    ...                       known), 3)
+    0.645
+    """
+    best: dict[int, float] = {}
+    listed_unmatched = 0.0
+    for c in candidate:
+        row = known.get(c.text)
+        paired = False
+        if row:
+            c_weight = 1.0 if c.weight == PATRONYMIC_WEIGHT else c.weight
+            for i, q in enumerate(query):
+                found = row.get(q.text)
+                if found is not None:
+                    paired = True
+                    q_weight = 1.0 if q.weight == PATRONYMIC_WEIGHT else q.weight
+                    value = max(q_weight, c_weight) * found[0]
+                    if value > best.get(i, 0.0):
+                        best[i] = value
+        if not paired and listed_extra:
+            listed_unmatched += c.weight
+    matched = sum(best.values())
+    if matched <= 0.0:
+        return 0.0
+    query_unmatched = sum(q.weight for i, q in enumerate(query) if i not in best)
+    return matched / (matched + EXTRA_QUERY_WEIGHT * query_unmatched
+                      + EXTRA_CANDIDATE_WEIGHT * listed_unmatched)
+
+
+def names_score_bound(query: PreparedName, candidates: Sequence[PreparedName],
+                      known: PairSimilarities) -> float:
+    """At most the best ``compare_names`` score of the query against any of the names, found in
+    one pass over all their words (looser than :func:`name_score_bound` name by name).
+
+    >>> from shadowtrade.screening.names import pair_similarities
+    >>> from shadowtrade.screening.normalise import prepare_name as p
+    >>> names = [p("John Doe"), p("Jon Dow")]
+    >>> known = pair_similarities(p("John Smith").variants[0],
+    ...                           [t for n in names for t in n.variants[0]])
+    >>> round(names_score_bound(p("John Smith"), names, known), 3)
+    0.556
+    """
+    best = 0.0
+    for candidate in candidates:
+        if _scored_otherwise(query, candidate):
+            return 1.0
+        compact = compact_similarity(query, candidate)[0]
+        if compact > best:
+            best = compact
+    pooled = [t for candidate in candidates for tokens in candidate.variants for t in tokens]
+    for q_tokens in query.variants:
+        bound = alignment_bound(q_tokens, pooled, known, listed_extra=False)
+        if bound > best:
+            best = bound
+    return best
+
+
+def name_score_bound(query: PreparedName, candidate: PreparedName,
+                     known: PairSimilarities) -> float:
+    """At most ``compare_names(query, candidate, known).score`` (before rounding: see
+    :data:`ROUNDING_MARGIN`); ``known`` must hold the pairs of these two names' words."""
+    if _scored_otherwise(query, candidate):
+        return 1.0
+    best = compact_similarity(query, candidate)[0]
+    for q_tokens in query.variants:
+        for c_tokens in candidate.variants:
+            bound = alignment_bound(q_tokens, c_tokens, known)
+            if bound > best:
+                best = bound
+    return best
+
+
+__all__ = ["ROUNDING_MARGIN", "alignment_bound", "name_score_bound", "names_score_bound"]
