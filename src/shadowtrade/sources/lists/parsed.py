@@ -68,3 +68,14 @@ def country_codes(text: str | None, separator: str = ",") -> list[str]:
     """
     codes = [country_code(part) for part in (text or "").split(separator)]
     return [code for code in dict.fromkeys(codes) if code]
+
+
+def imo_digits(value: str) -> str:
+    """An IMO number as its seven digits, the form the OFAC reader stores (``IMO 9562233``,
+    ``IMO9562233`` and ``9562233`` are one ship); anything else is kept as written.
+
+    >>> imo_digits("IMO9562233"), imo_digits("IMO 8660313"), imo_digits("unknown")
+    ('9562233', '8660313', 'unknown')
+    """
+    match = re.fullmatch(r"\s*(?:IMO[\s:.]*)?(\d{7})\s*", value, flags=re.IGNORECASE)
+    return match.group(1) if match else value.strip()
