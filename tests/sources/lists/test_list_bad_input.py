@@ -51,7 +51,7 @@ def test_xml_of_an_unknown_kind(tmp_path: Path) -> None:
         read_list([path])
     assert str(caught.value) == (
         f"{path}: an XML file of no known list format (expected UN CONSOLIDATED_LIST, OFAC "
-        "sdnList, EU export or Canada data-set)")
+        "sdnList or advanced Sanctions, EU export, UK Designations or Canada data-set)")
 
 
 def test_custom_csv_without_a_name_column(tmp_path: Path) -> None:
