@@ -62,6 +62,7 @@ class _Stream:
     entries: list[tuple[str, str, list[str], list[str]]] = field(default_factory=list)
     relations: list[tuple[str, str, str]] = field(default_factory=list)  # from, type, to
     refused: dict[str, str] = field(default_factory=dict)  # profile ID → why
+    unread: set[str] = field(default_factory=set)  # profiles rejected as they were read
     rejected: list[Rejected] = field(default_factory=list)
 
 
@@ -128,12 +129,14 @@ def _refs(stream: _Stream) -> References:
 
 def _distinct_party(stream: _Stream, element: Element) -> None:
     fixed_ref = element.get("FixedRef", "")
-    try:
-        for profile in children(element, "Profile"):
-            stream.parties[profile.get("ID", fixed_ref)] = _profile(
-                _refs(stream), profile, fixed_ref, stream.dataset)
-    except ListRecordError as err:
-        stream.rejected.append(Rejected(None, fixed_ref, str(err)))
+    for profile in children(element, "Profile"):
+        profile_id = profile.get("ID", fixed_ref)
+        try:
+            stream.parties[profile_id] = _profile(_refs(stream), profile, fixed_ref,
+                                                  stream.dataset)
+        except ListRecordError as err:
+            stream.rejected.append(Rejected(None, fixed_ref, str(err)))
+            stream.unread.add(profile_id)
 
 
 def _profile(refs: References, profile: Element, fixed_ref: str, dataset: str) -> _Party:
@@ -236,9 +239,10 @@ def _assemble(stream: _Stream) -> ParsedList:
     for profile, entry_id, programs, listed in stream.entries:
         party = stream.parties.get(profile)
         if party is None:
-            parsed.rejected.append(Rejected(None, f"SanctionsEntry {entry_id}",
-                                            f"refers to profile {profile!r}, which the file "
-                                            "does not hold (or which was rejected)"))
+            if profile not in stream.unread:  # else the party's own rejection says why
+                parsed.rejected.append(Rejected(None, f"SanctionsEntry {entry_id}",
+                                                f"refers to profile {profile!r}, which the "
+                                                "file does not hold"))
             continue
         party.entity.add("program", programs)
         party.entity.add("listingDate", listed)

@@ -13,6 +13,8 @@ whose IDs differ is still read right.
 ('Korea, North', 'kp', '')
 >>> document_property("Vessel Registration Identification", "IMO 8660313", "Vessel")
 'imoNumber'
+>>> document_property("Diplomatic Passport", "PD0123", "Person")
+'passportNumber'
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
-from shadowtrade.sources.lists.parsed import country_code
+from shadowtrade.sources.lists.parsed import country_code, imo_digits
 from shadowtrade.sources.lists.xmlsafe import local
 
 # Feature type label (lower case) → (entity property, how to read its value)
@@ -113,8 +115,10 @@ def feature_values(kind: str, text: str) -> list[str]:
 def document_property(kind: str, number: str, schema: str) -> str:
     """The property an identity or registration document's number goes to."""
     lowered = kind.lower()
-    if schema == "Vessel" and ("imo" in number.lower() or "vessel registration" in lowered):
-        return "imoNumber" if "imo" in number.lower() else "registrationNumber"
+    if imo_digits(number) != number.strip():
+        return "imoNumber"  # a ship's, or a company's IMO number (as the legacy CSV reads it)
+    if schema == "Vessel" and "vessel registration" in lowered:
+        return "registrationNumber"
     for word, prop in _DOCUMENTS:
         if word in lowered:
             return prop
