@@ -74,6 +74,19 @@ def test_vessel_imo_flag_and_link() -> None:
     assert owner.properties["imoNumber"] == ["5936312"]  # a company's IMO number
 
 
+def test_latin_script_name_is_the_caption_other_scripts_are_aliases(tmp_path: Path) -> None:
+    arabic = ('<DocumentedName ID="9670" FixedRef="2674" DocNameStatusID="2"><DocumentedNamePart>'
+              '<NamePartValue NamePartGroupID="2674" ScriptID="160" ScriptStatusID="1" '
+              'Acronym="false">عباس</NamePartValue></DocumentedNamePart></DocumentedName>\n'
+              '            <DocumentedName ID="9674"')
+    path = _variant(tmp_path, ('<DocumentedName ID="9674"', arabic),
+                    ('<Script ID="215" ScriptCode="Latn">Latin</Script>',
+                     '<Script ID="215" ScriptCode="Latn">Latin</Script>'
+                     '<Script ID="160" ScriptCode="Arab">Arabic</Script>'))
+    abbas = _by_ref(path)["2674"]
+    assert (abbas.names, abbas.aliases) == (["ABBAS, Abu"], ["عباس", "ZAYDAN, Muhammad"])
+
+
 def test_agrees_with_the_real_legacy_csv(sanctions_dir: Path) -> None:
     """The sample's parties read as the same names, dates and numbers as OFAC's own CSV files
     (2024) give for the same ent_num."""

@@ -75,11 +75,12 @@ CATALOG: tuple[ListSpec, ...] = (
                          "xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw",
                          "eu/xmlFullSanctionsList_1_1.xml"),),
              (("eu/xmlFullSanctionsList_1_1.xml",), ("eu/eu_fsf_parsed_*_derived.csv",))),
+    # the FCDO list before OFSI's ConList, which it replaced in January 2026
+    ListSpec("gb_fcdo", ((FCDO_XML, "uk/UK-Sanctions-List.xml"),),
+             (("uk/UK-Sanctions-List.xml",), ("uk/UK_Sanctions_List*.xml",))),
     ListSpec("gb_hmt", (("https://ofsistorage.blob.core.windows.net/publishlive/2022format/"
                          "ConList.csv", "uk/ConList.csv"),),
              (("uk/ConList.csv",), ("uk/uk_sanctions_parsed_*_derived.csv",))),
-    ListSpec("gb_fcdo", ((FCDO_XML, "uk/UK-Sanctions-List.xml"),),
-             (("uk/UK-Sanctions-List.xml",), ("uk/UK_Sanctions_List*.xml",))),
     ListSpec("ca_sema", (("https://www.international.gc.ca/world-monde/assets/office_docs/"
                           "international_relations-relations_internationales/sanctions/"
                           "sema-lmes.xml", "canada/sema-lmes.xml"),),

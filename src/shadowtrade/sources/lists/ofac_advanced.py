@@ -149,8 +149,10 @@ def _profile(refs: References, profile: Element, fixed_ref: str, dataset: str) -
         part_types = {group.get("ID", ""): refs.text("NamePartType", group.get("NamePartTypeID"))
                       for group in identity.iter() if local(group.tag) == "NamePartGroup"}
         for alias in children(identity, "Alias"):
-            names = [_documented_name(refs, name, part_types)
-                     for name in children(alias, "DocumentedName")]
+            written = [_documented_name(refs, name, part_types)
+                       for name in children(alias, "DocumentedName")]
+            # the Latin-script form first: it is the caption, other scripts become aliases
+            names = [name for name, script in sorted(written, key=lambda w: w[1] != "latin")]
             if alias.get("Primary") == "true" and identity.get("Primary", "true") == "true":
                 primary += names[:1]
                 strong += names[1:]
@@ -176,17 +178,21 @@ def _schema(refs: References, sub_type_id: str | None, fixed_ref: str) -> str:
     return schema
 
 
-def _documented_name(refs: References, name: Element, part_types: dict[str, str]) -> str:
-    """One name from its parts; a person's last name first, comma-separated, as OFAC writes it."""
+def _documented_name(refs: References, name: Element,
+                     part_types: dict[str, str]) -> tuple[str, str]:
+    """One name from its parts, and its script (lower case); a person's last name first,
+    comma-separated, as OFAC writes it."""
     last: list[str] = []
     rest: list[str] = []
+    script = ""
     for value in name.iter():
         if local(value.tag) == "NamePartValue" and (value.text or "").strip():
             kind = part_types.get(value.get("NamePartGroupID", ""), "")
             (last if kind.lower() == "last name" else rest).append(value.text.strip())
+            script = script or refs.text("Script", value.get("ScriptID")).lower()
     if last and rest:
-        return f"{' '.join(last)}, {' '.join(rest)}"
-    return " ".join(last + rest)
+        return f"{' '.join(last)}, {' '.join(rest)}", script
+    return " ".join(last + rest), script
 
 
 def _feature(refs: References, feature: Element, party: _Party, fixed_ref: str) -> None:
