@@ -3,7 +3,7 @@
 The file is relational: ``ReferenceValueSets`` names every coded value (alias types, name part
 types, feature types, countries, document types, programmes), ``Locations`` and
 ``IDRegDocuments`` are shared tables, each ``DistinctParty`` holds a ``Profile`` with its
-``Identity`` (``Alias`` → ``DocumentedName`` → ``NamePartValue``) and ``Feature``\\ s (birth
+``Identity`` (``Alias`` → ``DocumentedName`` → ``NamePartValue``) and ``Feature`` elements (birth
 date, nationality, vessel flag …), and ``SanctionsEntries`` give the programmes and dates. A
 party's ``FixedRef`` is the ``ent_num`` of the legacy CSV, so both forms load as one dataset.
 
