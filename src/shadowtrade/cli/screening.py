@@ -15,7 +15,7 @@ from shadowtrade.errors import UsageError
 from shadowtrade.screening import batch, loading
 from shadowtrade.screening.engine import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Screener, compare
 from shadowtrade.screening.query import ScreenQuery
-from shadowtrade.sources.lists.catalog import read_list
+from shadowtrade.sources.lists.catalog import datasets_named, read_list
 from shadowtrade.sources.lists.diff import diff_entities
 from shadowtrade.sources.lists.fetch import fetch_lists
 from shadowtrade.warehouse import Warehouse
@@ -101,7 +101,9 @@ def lists_fetch(
     mirror: Path = typer.Option(None, "--mirror", help="Copy from this mirror instead."),
     base_url: str = typer.Option(None, "--base-url", help="Download from this server instead "
                                  "of the official hosts (same folder layout as a mirror)."),
-    only: list[str] = typer.Option(None, "--only", help="Only this list (repeatable)."),
+    only: list[str] = typer.Option(None, "--only", help="Only this list (repeatable), e.g. "
+                                   "gb_fcdo; us_ofac_sdn_advanced fetches OFAC's SDN_ADVANCED.XML "
+                                   "instead of its CSV files."),
     load: bool = typer.Option(False, "--load", help="Load the fetched lists afterwards."),
 ) -> None:
     """Download the official list files (progress bar) into HOME/downloads/sanctions."""
@@ -121,7 +123,8 @@ def lists_fetch(
         err_console.print(f"fetched {path}", highlight=False)
     if load:
         with Warehouse(settings().warehouse_path) as warehouse:
-            for item in loading.load_mirror(warehouse, target, only or None):
+            for item in loading.load_mirror(warehouse, target,
+                                            datasets_named(only) if only else None):
                 err_console.print(f"{item.dataset}: {item.entities:,} entities", highlight=False)
 
 

@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 
 from shadowtrade.errors import DataFileError
+from shadowtrade.screening.loading import load_list_files
 from shadowtrade.sources.lists.catalog import read_list
 from shadowtrade.sources.lists.custom_csv import read_custom_csv
 from shadowtrade.sources.lists.un import read_un
+from shadowtrade.warehouse import Warehouse
+from shadowtrade.warehouse.lists import list_status, read_list_entities
 
 BOMB = """<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
@@ -51,7 +54,7 @@ def test_xml_of_an_unknown_kind(tmp_path: Path) -> None:
         read_list([path])
     assert str(caught.value) == (
         f"{path}: an XML file of no known list format (expected UN CONSOLIDATED_LIST, OFAC "
-        "sdnList, EU export or Canada data-set)")
+        "sdnList or advanced Sanctions, EU export, UK Designations or Canada data-set)")
 
 
 def test_custom_csv_without_a_name_column(tmp_path: Path) -> None:
@@ -103,3 +106,23 @@ def test_csv_of_no_known_layout_is_refused_as_a_whole(tmp_path: Path) -> None:
     assert str(caught.value) == (
         f"{path}, line 1: missing column(s) 'id', 'name'; a custom list needs the columns "
         "id,name,schema[,aliases,birth_date,country]")
+
+
+@pytest.mark.parametrize(("sample", "cut_at", "dataset"), [
+    ("UK-Sanctions-List.sample.xml", "<UniqueID>DPR0901", "gb_fcdo"),
+    ("SDN_ADVANCED.sample.xml", '<DistinctParty FixedRef="23707">', "us_ofac_sdn"),
+], ids=["fcdo", "ofac-advanced"])
+def test_a_broken_new_version_leaves_the_loaded_one_in_place(tmp_path: Path, sample: str,
+                                                             cut_at: str, dataset: str) -> None:
+    good = Path(__file__).parent / "fixtures" / sample
+    text = good.read_text(encoding="utf-8")
+    broken = tmp_path / good.name
+    broken.write_text(text[: text.index(cut_at)], encoding="utf-8")
+    with Warehouse(tmp_path / "w.duckdb") as warehouse:
+        [first] = load_list_files(warehouse, [good])
+        with pytest.raises(DataFileError, match="the file may be truncated"):
+            load_list_files(warehouse, [broken])
+        [kept] = list_status(warehouse)
+        entities = read_list_entities(warehouse, [dataset])
+    assert (kept.dataset, kept.sha256, kept.entities) == (dataset, first.sha256, first.entities)
+    assert len(entities) == first.entities > 0

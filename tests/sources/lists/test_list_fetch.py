@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -9,10 +10,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from shadowtrade.cli import app
 from shadowtrade.errors import FetchError
 from shadowtrade.sources.lists.catalog import find_in_mirror
-from shadowtrade.sources.lists.fetch import download, fetch_lists
+from shadowtrade.sources.lists.fetch import download, fetch_lists, planned_downloads
 
 # The official file names the catalogue downloads, served from the real files of the mirror.
 OFFICIAL_NAMES = {
@@ -65,3 +68,79 @@ def test_http_error_leaves_no_partial_file(server: str, tmp_path: Path) -> None:
 def test_copy_from_mirror(tmp_path: Path, sanctions_dir: Path) -> None:
     copied = fetch_lists(tmp_path, mirror=sanctions_dir.parent, only=["un_sc"])
     assert [p.name for p in copied] == ["un_consolidated_2026-02-27.xml"]
+
+
+# The official names of the two formats no mirror holds, served from the hand-built samples.
+SAMPLES = Path(__file__).parent / "fixtures"
+SAMPLE_NAMES = {
+    "/sanctions/uk/UK-Sanctions-List.xml": "UK-Sanctions-List.sample.xml",
+    "/sanctions/ofac/SDN_ADVANCED.XML": "SDN_ADVANCED.sample.xml",
+}
+
+
+class _SampleHandler(SimpleHTTPRequestHandler):
+    def translate_path(self, path: str) -> str:
+        return super().translate_path("/" + SAMPLE_NAMES.get(path, "missing"))
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def sample_server() -> Iterator[str]:
+    handler = partial(_SampleHandler, directory=str(SAMPLES))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_default_fetch_plans_fcdo_but_not_the_advanced_ofac_xml() -> None:
+    planned = dict((path, url) for url, path in planned_downloads(None))
+    assert planned["uk/UK-Sanctions-List.xml"] == (
+        "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml")
+    assert "ofac/SDN_ADVANCED.XML" not in planned and "ofac/SDN.CSV" in planned
+    assert planned_downloads(None, ["us_ofac_sdn_advanced"]) == [(
+        "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+        "SDN_ADVANCED.XML", "ofac/SDN_ADVANCED.XML")]
+
+
+def test_fetch_fcdo_and_advanced_ofac_into_a_loadable_mirror(sample_server: str,
+                                                             tmp_path: Path) -> None:
+    fetched = fetch_lists(tmp_path, base_url=sample_server + "/sanctions",
+                          only=["gb_fcdo", "us_ofac_sdn_advanced"])
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in fetched) == [
+        "sanctions/ofac/SDN_ADVANCED.XML", "sanctions/uk/UK-Sanctions-List.xml"]
+    found = {f.dataset: f for f in find_in_mirror(tmp_path)}
+    assert set(found) == {"gb_fcdo", "us_ofac_sdn"}
+    assert found["us_ofac_sdn"].name == "us_ofac_sdn_advanced"
+    assert [len(found[d].read().entities) for d in ("gb_fcdo", "us_ofac_sdn")] == [3, 5]
+
+
+def test_mirror_prefers_the_advanced_xml_to_the_csv_files(tmp_path: Path,
+                                                          sanctions_dir: Path) -> None:
+    ofac = tmp_path / "sanctions" / "ofac"
+    ofac.mkdir(parents=True)
+    (ofac / "sdn_2024-05-03.csv").write_bytes(
+        (sanctions_dir / "ofac/sdn_2024-05-03.csv").read_bytes()[:2000])
+    assert [f.paths[0].name for f in find_in_mirror(tmp_path)] == ["sdn_2024-05-03.csv"]
+    (ofac / "SDN_ADVANCED.XML").write_bytes((SAMPLES / "SDN_ADVANCED.sample.xml").read_bytes())
+    assert [(f.dataset, f.paths[0].name) for f in find_in_mirror(tmp_path)] == [
+        ("us_ofac_sdn", "SDN_ADVANCED.XML")]
+    copied = fetch_lists(tmp_path / "copy", mirror=tmp_path, only=["us_ofac_sdn_advanced"])
+    assert [p.name for p in copied] == ["SDN_ADVANCED.XML"]
+
+
+def test_cli_fetch_only_the_advanced_form_then_load(sample_server: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["--home", str(tmp_path), "--quiet", "lists", "fetch",
+                                 "--base-url", sample_server + "/sanctions",
+                                 "--only", "us_ofac_sdn_advanced", "--load"])
+    assert result.exit_code == 0, result.output
+    assert "us_ofac_sdn: 5 entities" in result.output
+    status = runner.invoke(app, ["--home", str(tmp_path), "lists", "status", "--json"])
+    lists = json.loads(status.stdout)["lists"]
+    assert [(s["dataset"], s["published"], s["entities"]) for s in lists] == [
+        ("us_ofac_sdn", "2024-05-03", 5)]

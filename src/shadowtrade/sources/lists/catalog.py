@@ -2,10 +2,17 @@
 
 A mirror is a directory laid out like ``../shared/data``: the list files live under
 ``<mirror>/sanctions/<folder>/``. For each list the first pattern that matches wins, so an
-official download (``un/consolidated.xml``) is preferred to a third-party derived file.
+official download (``un/consolidated.xml``) is preferred to a third-party derived file, and
+the first entry of the catalogue that finds a list's files wins.
 
->>> [spec.dataset for spec in CATALOG][:3]
-['un_sc', 'us_ofac_sdn', 'us_ofac_cons']
+A list may be published in more than one form: OFAC's SDN list comes as legacy CSV files
+(fetched by default) and as ``SDN_ADVANCED.XML`` (fetched with ``--only
+us_ofac_sdn_advanced``); both load as the dataset ``us_ofac_sdn``.
+
+>>> [spec.name for spec in CATALOG][:3]
+['un_sc', 'us_ofac_sdn_advanced', 'us_ofac_sdn']
+>>> datasets_named(["us_ofac_sdn_advanced", "gb_fcdo", "internal"])
+['us_ofac_sdn', 'gb_fcdo', 'internal']
 """
 
 from __future__ import annotations
@@ -22,26 +29,41 @@ from shadowtrade.sources.lists.derived_csv import read_derived_csv
 from shadowtrade.sources.lists.eu import read_eu_derived, read_eu_xml
 from shadowtrade.sources.lists.ftm import read_ftm
 from shadowtrade.sources.lists.ofac import read_ofac_csv, read_ofac_xml
+from shadowtrade.sources.lists.ofac_advanced import read_ofac_advanced
 from shadowtrade.sources.lists.parsed import ParsedList
 from shadowtrade.sources.lists.uk import read_conlist, read_uk_derived
+from shadowtrade.sources.lists.uk_fcdo import read_fcdo_xml
 from shadowtrade.sources.lists.un import read_un
 
 OFAC_BASE = "https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/"
+FCDO_XML = "https://sanctionslist.fcdo.gov.uk/docs/UK-Sanctions-List.xml"
 
 
 @dataclass(frozen=True)
 class ListSpec:
-    """One list: its dataset name, the official downloads and the mirror file patterns."""
+    """One form of one list: its dataset name, the official downloads and the mirror file
+    patterns; ``key`` names a second form of a list (for ``--only``), and a form that is not
+    ``default`` is fetched only when asked for."""
 
     dataset: str
     downloads: tuple[tuple[str, str], ...]  # (official URL, path under sanctions/)
     patterns: tuple[tuple[str, ...], ...]  # alternatives; each a tuple of globs read together
+    key: str = ""
+    default: bool = True
+
+    @property
+    def name(self) -> str:
+        """What ``--only`` calls this form: its key, else its dataset."""
+        return self.key or self.dataset
 
 
 CATALOG: tuple[ListSpec, ...] = (
     ListSpec("un_sc", (("https://scsanctions.un.org/resources/xml/en/consolidated.xml",
                         "un/consolidated.xml"),),
              (("un/consolidated.xml",), ("un/un_consolidated_*.xml",))),
+    ListSpec("us_ofac_sdn", ((OFAC_BASE + "SDN_ADVANCED.XML", "ofac/SDN_ADVANCED.XML"),),
+             (("ofac/SDN_ADVANCED.XML",), ("ofac/sdn_advanced*.xml",)),
+             key="us_ofac_sdn_advanced", default=False),
     ListSpec("us_ofac_sdn", tuple((OFAC_BASE + name, f"ofac/{name}") for name in
                                   ("SDN.CSV", "ALT.CSV", "ADD.CSV", "SDN_COMMENTS.CSV")),
              (("ofac/SDN.CSV", "ofac/ALT.CSV", "ofac/ADD.CSV", "ofac/SDN_COMMENTS.CSV"),
@@ -53,6 +75,9 @@ CATALOG: tuple[ListSpec, ...] = (
                          "xmlFullSanctionsList_1_1/content?token=dG9rZW4tMjAxNw",
                          "eu/xmlFullSanctionsList_1_1.xml"),),
              (("eu/xmlFullSanctionsList_1_1.xml",), ("eu/eu_fsf_parsed_*_derived.csv",))),
+    # the FCDO list before OFSI's ConList, which it replaced in January 2026
+    ListSpec("gb_fcdo", ((FCDO_XML, "uk/UK-Sanctions-List.xml"),),
+             (("uk/UK-Sanctions-List.xml",), ("uk/UK_Sanctions_List*.xml",))),
     ListSpec("gb_hmt", (("https://ofsistorage.blob.core.windows.net/publishlive/2022format/"
                          "ConList.csv", "uk/ConList.csv"),),
              (("uk/ConList.csv",), ("uk/uk_sanctions_parsed_*_derived.csv",))),
@@ -69,6 +94,7 @@ class FoundList:
 
     dataset: str
     paths: tuple[Path, ...]
+    name: str = ""  # the catalogue form it was found as (``us_ofac_sdn_advanced``)
 
     def read(self) -> ParsedList:
         """Parse the files into entities (the date in the file name stands in for a missing
@@ -86,17 +112,25 @@ def find_in_mirror(mirror: Path) -> list[FoundList]:
     if not root.is_dir():
         raise NoDataError(f"no sanctions folder in the mirror: {root} does not exist; pass the "
                           "directory that contains 'sanctions/' (e.g. --mirror ../shared/data)")
-    found = []
+    found: list[FoundList] = []
     for spec in CATALOG:
+        if any(item.dataset == spec.dataset for item in found):
+            continue  # an earlier form of this list is present
         for globs in spec.patterns:
             matches = [sorted(root.glob(pattern)) for pattern in globs]
             if matches[0]:
                 paths = tuple(m[-1] for m in matches if m)  # newest by name
-                found.append(FoundList(spec.dataset, paths))
+                found.append(FoundList(spec.dataset, paths, spec.name))
                 break
     for path in sorted(root.glob("opensanctions/*.ftm.json")):
         found.append(FoundList(path.name.split(".")[0], (path,)))
     return found
+
+
+def datasets_named(names: list[str]) -> list[str]:
+    """The datasets that ``--only`` names stand for (a form's key → its dataset)."""
+    keys = {spec.key: spec.dataset for spec in CATALOG if spec.key}
+    return list(dict.fromkeys(keys.get(name, name) for name in names))
 
 
 def _sniff(path: Path) -> str:
@@ -105,9 +139,12 @@ def _sniff(path: Path) -> str:
         head = handle.read(4096).decode("utf-8", errors="replace").lstrip("\ufeff \r\n\t")
     if head.startswith("<"):
         for marker, kind in (("<CONSOLIDATED_LIST", "un"), ("<sdnList", "ofac_xml"),
-                             ("<export", "eu_xml"), ("<data-set", "canada")):
+                             ("<export", "eu_xml"), ("<data-set", "canada"),
+                             ("<Designations", "uk_fcdo")):
             if marker in head:
                 return kind
+        if re.search(r"<Sanctions[\s>]", head):
+            return "ofac_advanced"
         return "xml"
     if head.startswith("{"):
         return "ftm"
@@ -139,6 +176,8 @@ def read_list(paths: tuple[Path, ...] | list[Path], dataset: str | None = None) 
         "ofac_xml": lambda: read_ofac_xml(paths[0], dataset or "us_ofac_cons"),
         "eu_xml": lambda: read_eu_xml(paths[0], dataset or "eu_fsf"),
         "canada": lambda: read_canada(paths[0], dataset or "ca_sema"),
+        "uk_fcdo": lambda: read_fcdo_xml(paths[0], dataset or "gb_fcdo"),
+        "ofac_advanced": lambda: read_ofac_advanced(paths[0], dataset or "us_ofac_sdn"),
         "ftm": lambda: read_ftm(paths[0], dataset),
         "conlist": lambda: read_conlist(paths[0], dataset or "gb_hmt"),
         "ofac_csv": lambda: read_ofac_csv(*_ofac_files(paths), dataset=dataset or "us_ofac_sdn"),
@@ -147,8 +186,8 @@ def read_list(paths: tuple[Path, ...] | list[Path], dataset: str | None = None) 
     }
     if kind == "xml":
         raise DataFileError("an XML file of no known list format (expected UN "
-                            "CONSOLIDATED_LIST, OFAC sdnList, EU export or Canada data-set)",
-                            path=str(paths[0]))
+                            "CONSOLIDATED_LIST, OFAC sdnList or advanced Sanctions, EU export, "
+                            "UK Designations or Canada data-set)", path=str(paths[0]))
     return readers[kind]()
 
 

@@ -24,10 +24,18 @@ Progress = Callable[[str, int, int | None], None]  # (file, bytes so far, total 
 
 def planned_downloads(base_url: str | None,
                       only: list[str] | None = None) -> list[tuple[str, str]]:
-    """(URL, relative path) of each file to fetch; ``base_url`` replaces the official hosts."""
+    """(URL, relative path) of each file to fetch; ``base_url`` replaces the official hosts.
+
+    Without ``only``, every list in its default form; ``only`` names lists or forms.
+
+    >>> planned_downloads(None, ["us_ofac_sdn_advanced"])[0][1]
+    'ofac/SDN_ADVANCED.XML'
+    >>> [path for _, path in planned_downloads(None, ["gb_fcdo"])]
+    ['uk/UK-Sanctions-List.xml']
+    """
     planned = []
     for spec in CATALOG:
-        if only and spec.dataset not in only:
+        if (only and spec.name not in only) or (not only and not spec.default):
             continue
         for url, relative in spec.downloads:
             planned.append((base_url.rstrip("/") + "/" + relative if base_url else url, relative))
@@ -77,7 +85,7 @@ def _copy_from_mirror(mirror: Path, target: Path, only: list[str] | None) -> lis
 
     copied = []
     for found in find_in_mirror(mirror):
-        if only and found.dataset not in only:
+        if only and found.dataset not in only and found.name not in only:
             continue
         for path in found.paths:
             relative = path.relative_to(mirror / "sanctions")

@@ -45,8 +45,12 @@ class ParsedList:
 def country_code(text: str | None) -> str | None:
     """A country name or code as a lower-case ISO 2 code (FollowTheMoney style), or ``None``.
 
+    OFAC's inverted names ("Korea, North") are read both ways.
+
     >>> country_code("Democratic People's Republic of Korea"), country_code("Belarus / Bélarus")
     ('kp', 'by')
+    >>> country_code("Korea, North"), country_code("Korea, South")
+    ('kp', 'kr')
     """
     if not text or not text.strip():
         return None
@@ -54,9 +58,11 @@ def country_code(text: str | None) -> str | None:
         part = part.strip()
         if len(part) == 2 and part.isalpha():
             return part.lower()
-        iso3 = iso3_from_name(part)
-        if iso3 and iso3 in countries() and countries()[iso3].iso2:
-            return countries()[iso3].iso2.lower()
+        inverted = re.fullmatch(r"([^,]+),\s*(North|South)", part)
+        for name in (part, f"{inverted.group(2)} {inverted.group(1)}" if inverted else ""):
+            iso3 = iso3_from_name(name) if name else None
+            if iso3 and iso3 in countries() and countries()[iso3].iso2:
+                return countries()[iso3].iso2.lower()
     return None
 
 
@@ -68,3 +74,14 @@ def country_codes(text: str | None, separator: str = ",") -> list[str]:
     """
     codes = [country_code(part) for part in (text or "").split(separator)]
     return [code for code in dict.fromkeys(codes) if code]
+
+
+def imo_digits(value: str) -> str:
+    """An IMO number as its seven digits, the form the OFAC reader stores (``IMO 9562233``,
+    ``IMO9562233`` and ``9562233`` are one ship); anything else is kept as written.
+
+    >>> imo_digits("IMO9562233"), imo_digits("IMO 8660313"), imo_digits("unknown")
+    ('9562233', '8660313', 'unknown')
+    """
+    match = re.fullmatch(r"\s*(?:IMO[\s:.]*)?(\d{7})\s*", value, flags=re.IGNORECASE)
+    return match.group(1) if match else value.strip()
