@@ -38,6 +38,7 @@ EXTRA_QUERY_WEIGHT = 0.8  # an unmatched query word (the query said something th
 EXTRA_CANDIDATE_WEIGHT = 0.3  # an unmatched listed word (middle names, patronymics)
 COUNTRY_CONFLICT_PENALTY = 0.3  # 'Bank of Iran' is not 'Bank of Syria'
 ACRONYM_SCORE = 0.85
+FINAL_NG_SCORE = 0.8  # YUNG = YUN: the nasal confused, the syllable otherwise the same
 CHINESE_READING_SCORE = 0.8  # each syllable has several Hanja: a reading, not a spelling
 PINYIN_SCORE = 0.95  # the characters' own pinyin, syllables written together or apart
 SURNAME_WEIGHT, GIVEN_WEIGHT = 0.5, 1.0
@@ -244,12 +245,29 @@ def _word_pair(text_a: str, text_b: str) -> tuple[float, str]:
         return 0.9, "vowels"
     if a.consonants == b.consonants and len(a.consonants) >= 4:
         return 0.85, "consonants"
+    if _final_ng(text_a, text_b, skel_a, skel_b):
+        return FINAL_NG_SCORE, "final n/ng"
     spelled = _spelled_similarity(text_a, text_b, skel_a, skel_b)
     if spelled[0] >= 0.85 or len_a < 3 or len_b < 3 or not -3 <= len_a - len_b <= 3:
         return spelled
     if "h" in text_a or "h" in text_b or "ova" in text_a or "ova" in text_b:
         return max(spelled, _transliterated(text_a, text_b))
     return spelled
+
+
+def _final_ng(text_a: str, text_b: str, skel_a: str, skel_b: str) -> bool:
+    """One syllable written with a final -n, the other with -ng (YUNG/YUN, CHENG/CHEN): the
+    romanisations of Chinese and Korean names, and the lists' copies of them, confuse the two
+    nasals (a reading, not a spelling: partial credit). Skeletons of three letters or more
+    (the word filter's edit test finds these pairs).
+
+    >>> _final_ng("yung", "yun", "iung", "iun"), _final_ng("ang", "an", "ang", "an")
+    (True, False)
+    """
+    if len(skel_a) < 3 or len(skel_b) < 3:
+        return False
+    longer, shorter = (text_a, text_b) if len(text_a) > len(text_b) else (text_b, text_a)
+    return longer.endswith("ng") and longer[:-1] == shorter
 
 
 def _transliterated(text_a: str, text_b: str) -> tuple[float, str]:
