@@ -186,10 +186,13 @@ def pair_similarities(query_words: Iterable[Token],
         return {}
     q_texts, c_texts = [t.text for t in query], [t.text for t in candidate]
     found: PairSimilarities = {}
+    rows = _ROWS
     for i, j in sorted(_FEATURES[0].may_score(query, candidate)):
-        similarity = word_similarity(q_texts[i], c_texts[j])
+        text_a, text_b = q_texts[i], c_texts[j]
+        row = rows.get(text_a) or _row(text_a)
+        similarity = row.get(text_b) or _remember(row, text_a, text_b)  # word_similarity
         if similarity[0] > 0:
-            found.setdefault(c_texts[j], {})[q_texts[i]] = similarity
+            found.setdefault(text_b, {})[text_a] = similarity
     return found
 
 

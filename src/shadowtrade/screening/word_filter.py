@@ -85,8 +85,9 @@ class WordFeatures:
         """The (query word, candidate word) positions of the pairs whose word similarity may
         be above zero (the others certainly score zero), for two lists of tokens (``text``,
         ``skeleton``, ``consonants``)."""
-        q_features = [self._features(t) for t in query]
-        c_features = [self._features(t) for t in candidate]
+        words = self._words
+        q_features = [words.get(t.text) or self._add(t) for t in query]
+        c_features = [words.get(t.text) or self._add(t) for t in candidate]
         wanted = frozenset().union(*(f[0] for f in q_features))
         found: set[tuple[int, int]] = set()
         for j, (_, keys, _) in enumerate(c_features):
