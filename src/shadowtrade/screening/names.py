@@ -158,6 +158,11 @@ def word_features(token: Token) -> _Word:
 _FEATURES = [WordFeatures(word_features)]
 
 
+def learn_words(tokens: Iterable[Token]) -> int:
+    """Compute the features of every word not met yet (see ``WordFeatures.learn``)."""
+    return _FEATURES[0].learn(tokens)
+
+
 def clear_word_cache() -> None:
     """Forget every word pair's similarity (and every word's features)."""
     _ROWS.clear()

@@ -77,6 +77,9 @@ def query_similarities(prepared_query: PreparedQuery, entries: list[IndexedEntit
     return pair_similarities(query_words, candidate_words)
 
 
+_ONLY_NAME = range(1)
+
+
 def compared_names(entry: IndexedEntity, wanted: set[str]) -> list[int] | range:
     """The positions of the entry's names a query name with these index keys is compared
     with: the ``NAMES_PER_ENTITY`` sharing the most keys, or all when none shares any.
@@ -87,6 +90,8 @@ def compared_names(entry: IndexedEntity, wanted: set[str]) -> list[int] | range:
     >>> compared_names(entry, {"wri", "wson"}), compared_names(entry, {"wkim"})
     ([1], range(0, 2))
     """
+    if len(entry.keys) == 1:
+        return _ONLY_NAME  # one name: compared whatever it shares
     shared = [(len(keys & wanted), i) for i, keys in enumerate(entry.keys)]
     shared = sorted((pair for pair in shared if pair[0]), reverse=True)[:NAMES_PER_ENTITY]
     return [i for _, i in shared] or range(len(entry.names))

@@ -25,23 +25,30 @@ that over the real lists' words); it may let through some that score zero.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
-VOWELS = frozenset("aeiouy")
 EDITABLE = 3  # skeletons shorter than this are compared on keys only
 SPARE_EDITS = 2  # edits allowed beyond half the longer word (see _edited)
 Keys = frozenset[tuple[str, Any]]
 
 
+_VOWEL = re.compile("[aeiouy]")
+
+
 def _is_short(text: str) -> bool:
     """An initial, or a word that may abbreviate another (three letters or more, no vowel
-    after the first: 'shpg')."""
-    return len(text) == 1 or (len(text) >= 3 and not VOWELS.intersection(text[1:]))
+    after the first: 'shpg').
+
+    >>> _is_short("k"), _is_short("shpg"), _is_short("kim"), _is_short("ky")
+    (True, True, False, False)
+    """
+    return len(text) == 1 or (len(text) >= 3 and _VOWEL.search(text, 1) is None)
 
 
 class WordFeatures:
@@ -71,11 +78,27 @@ class WordFeatures:
             shared.append(("p", ""))
         first = text[:1]
         # a short query word meets every candidate word of its first letter, and back
-        as_query = [*shared, ("C", first)] + ([("Q", first)] if _is_short(text) else [])
-        as_candidate = [*shared, ("Q", first)] + ([("C", first)] if _is_short(text) else [])
+        short = _is_short(text)
+        as_query = [*shared, ("C", first)] + ([("Q", first)] if short else [])
+        as_candidate = [*shared, ("Q", first)] + ([("C", first)] if short else [])
         found = self._words[text] = (frozenset(as_query), frozenset(as_candidate),
                                      word.skeleton)
         return found
+
+    def learn(self, tokens: Iterable[Any]) -> int:
+        """Give every word not met yet its keys now (an index's words, before the queries
+        that would otherwise do it one by one); how many were new.
+
+        >>> from shadowtrade.screening.names import word_features
+        >>> from shadowtrade.screening.normalise import make_token
+        >>> WordFeatures(word_features).learn([make_token("kim"), make_token("kim")])
+        1
+        """
+        words, before = self._words, len(self._words)
+        for token in tokens:
+            if token.text not in words:
+                self._add(token)
+        return len(words) - before
 
     def _features(self, token: Any) -> tuple[Keys, Keys, str]:
         found = self._words.get(token.text)
