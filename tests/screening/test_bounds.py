@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from shadowtrade.screening.bounds import name_score_bound, names_score_bound
+from shadowtrade.screening.bounds import Outline, name_score_bound, outline_score_bound
 from shadowtrade.screening.engine import Screener
 from shadowtrade.screening.names import compare_names, pair_similarities
 from shadowtrade.screening.normalise import prepare_name
@@ -47,7 +47,8 @@ def test_the_bound_is_never_below_the_score(un_entities: list[dict]) -> None:
             rng.choice(listed))]
         words = [t for c in candidates for v in c.variants for t in v]
         known = pair_similarities([t for v in query.variants for t in v], words)
-        pooled = names_score_bound(query, candidates, known)
+        pooled = outline_score_bound(query, [Outline.of(c) for c in candidates], candidates,
+                                     known)
         for candidate in candidates:
             score = compare_names(query, candidate, known).score
             bound = name_score_bound(query, candidate, known)

@@ -22,12 +22,44 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from shadowtrade.screening.names import (EXTRA_CANDIDATE_WEIGHT, EXTRA_QUERY_WEIGHT,
                                          PairSimilarities, compact_similarity)
 from shadowtrade.screening.normalise import PATRONYMIC_WEIGHT, PreparedName, Token
 
 ROUNDING_MARGIN = 0.001  # scores are rounded to 3 decimals: a bound this far below may round up
+Word = tuple[str, float, float]  # a word's text, the most and the least it can weigh
+
+
+class Outline(NamedTuple):
+    """What the bound needs of one listed name, found once when the index is built.
+
+    >>> from shadowtrade.screening.normalise import prepare_name as p
+    >>> outline = Outline.of(p("Ivan Petrovich SIDOROV"))
+    >>> sorted(outline.words), outline.folded, outline.korean, outline.other_rules
+    ([('ivan', 1.0, 1.0), ('petrovich', 1.0, 0.4), ('sidorov', 1.0, 1.0)], 'ivan petrovich sidorov', False, False)
+    """
+
+    words: tuple[Word, ...]  # the name's distinct words in every variant, patronymics in full
+    folded: str  # the name as written, case-folded (an identical name scores 1)
+    korean: bool  # it has Korean readings (scored on them against a Korean query)
+    other_rules: bool  # in Arabic script, Korean syllables or an acronym
+
+    @classmethod
+    def of(cls, name: PreparedName) -> Outline:
+        """The outline of a prepared name."""
+        words: dict[str, tuple[float, float]] = {}
+        for token in (t for variant in name.variants for t in variant):
+            most, least = words.get(token.text, (0.0, 1.0))
+            words[token.text] = max(most, _full(token.weight)), min(least, token.weight)
+        return cls(tuple((text, most, least) for text, (most, least) in words.items()),
+                   name.raw.casefold(), bool(name.korean),
+                   bool(name.syllables or name.acronym or name.script == "arabic"))
+
+
+def _full(weight: float) -> float:
+    return 1.0 if weight == PATRONYMIC_WEIGHT else weight
 
 
 def _scored_otherwise(query: PreparedName, candidate: PreparedName) -> bool:
@@ -38,35 +70,35 @@ def _scored_otherwise(query: PreparedName, candidate: PreparedName) -> bool:
                 or query.acronym or candidate.acronym)
 
 
-def alignment_bound(query: tuple[Token, ...], candidate: Sequence[Token],
+def alignment_bound(query: tuple[Token, ...], candidate: Sequence[Word],
                     known: PairSimilarities, listed_extra: bool = True) -> float:
-    """At most the alignment score of two word sequences (see the module's docstring).
-    ``listed_extra=False``: the listed words unmatched are not counted, so that ``candidate``
-    may pool the words of several names (the bound then holds for each of them).
+    """At most the alignment score of a query's words against a listed name's ``(text, most,
+    least weight)`` words (see the module's docstring). ``listed_extra=False``: the listed words
+    left unmatched are not counted, so that ``candidate`` may pool the words of several names
+    (the bound then holds for each of them).
 
     >>> from shadowtrade.screening.normalise import make_token as t
     >>> known = {"kim": {"kim": (1.0, "=")}, "jong": {"jong": (1.0, "=")}}
-    >>> round(alignment_bound((t("kim"), t("jong"), t("un")), (t("kim"), t("jong"), t("il")),
-    ...                       known), 3)
+    >>> words = [("kim", 1.0, 1.0), ("jong", 1.0, 1.0), ("il", 1.0, 1.0)]
+    >>> round(alignment_bound((t("kim"), t("jong"), t("un")), words, known), 3)
     0.645
     """
     best: dict[int, float] = {}
     listed_unmatched = 0.0
-    for c in candidate:
-        row = known.get(c.text)
+    for text, c_weight, c_least in candidate:
+        row = known.get(text)
         paired = False
         if row:
-            c_weight = 1.0 if c.weight == PATRONYMIC_WEIGHT else c.weight
             for i, q in enumerate(query):
                 found = row.get(q.text)
                 if found is not None:
                     paired = True
-                    q_weight = 1.0 if q.weight == PATRONYMIC_WEIGHT else q.weight
-                    value = max(q_weight, c_weight) * found[0]
+                    q_weight = _full(q.weight)
+                    value = (q_weight if q_weight > c_weight else c_weight) * found[0]
                     if value > best.get(i, 0.0):
                         best[i] = value
         if not paired and listed_extra:
-            listed_unmatched += c.weight
+            listed_unmatched += c_least
     matched = sum(best.values())
     if matched <= 0.0:
         return 0.0
@@ -75,29 +107,37 @@ def alignment_bound(query: tuple[Token, ...], candidate: Sequence[Token],
                       + EXTRA_CANDIDATE_WEIGHT * listed_unmatched)
 
 
-def names_score_bound(query: PreparedName, candidates: Sequence[PreparedName],
-                      known: PairSimilarities) -> float:
-    """At most the best ``compare_names`` score of the query against any of the names, found in
-    one pass over all their words (looser than :func:`name_score_bound` name by name).
+def outline_score_bound(query: PreparedName, outlines: Sequence[Outline],
+                        compared: Sequence[PreparedName], known: PairSimilarities) -> float:
+    """At most the best ``compare_names`` score of the query against any of the ``compared``
+    names (whose :class:`Outline` are ``outlines``), in one pass over all their words (looser
+    than :func:`name_score_bound` name by name, and cheaper).
 
     >>> from shadowtrade.screening.names import pair_similarities
     >>> from shadowtrade.screening.normalise import prepare_name as p
     >>> names = [p("John Doe"), p("Jon Dow")]
     >>> known = pair_similarities(p("John Smith").variants[0],
     ...                           [t for n in names for t in n.variants[0]])
-    >>> round(names_score_bound(p("John Smith"), names, known), 3)
+    >>> outlines = [Outline.of(n) for n in names]
+    >>> round(outline_score_bound(p("John Smith"), outlines, names, known), 3)
     0.556
     """
-    best = 0.0
-    for candidate in candidates:
-        if _scored_otherwise(query, candidate):
+    if query.syllables or query.acronym or query.script == "arabic":
+        return 1.0
+    folded = query.raw.casefold()
+    words: list[Word] = []
+    for outline in outlines:
+        if outline.other_rules or (query.korean and outline.korean) or outline.folded == folded:
             return 1.0
-        compact = compact_similarity(query, candidate)[0]
-        if compact > best:
-            best = compact
-    pooled = [t for candidate in candidates for tokens in candidate.variants for t in tokens]
+        words += outline.words
+    best = 0.0
+    if query.compact:
+        for candidate in compared:
+            compact = compact_similarity(query, candidate)[0]
+            if compact > best:
+                best = compact
     for q_tokens in query.variants:
-        bound = alignment_bound(q_tokens, pooled, known, listed_extra=False)
+        bound = alignment_bound(q_tokens, words, known, listed_extra=False)
         if bound > best:
             best = bound
     return best
@@ -112,10 +152,12 @@ def name_score_bound(query: PreparedName, candidate: PreparedName,
     best = compact_similarity(query, candidate)[0]
     for q_tokens in query.variants:
         for c_tokens in candidate.variants:
-            bound = alignment_bound(q_tokens, c_tokens, known)
+            words = [(t.text, _full(t.weight), t.weight) for t in c_tokens]
+            bound = alignment_bound(q_tokens, words, known)
             if bound > best:
                 best = bound
     return best
 
 
-__all__ = ["ROUNDING_MARGIN", "alignment_bound", "name_score_bound", "names_score_bound"]
+__all__ = ["ROUNDING_MARGIN", "Outline", "alignment_bound", "name_score_bound",
+           "outline_score_bound"]

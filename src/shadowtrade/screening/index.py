@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from shadowtrade.screening.bounds import Outline
 from shadowtrade.screening.normalise import PreparedName, prepare_name
 from shadowtrade.screening.postings import Postings
 from shadowtrade.screening.query import normalise_identifier
@@ -45,6 +46,7 @@ class IndexedEntity:
     birth_dates: tuple[str, ...]
     countries: frozenset[str]
     identifiers: frozenset[str]
+    outlines: tuple[Outline, ...]  # what score bounds need of each name (bounds.py)
 
     @classmethod
     def from_ftm(cls, entity: dict[str, Any],
@@ -58,9 +60,10 @@ class IndexedEntity:
         countries = frozenset(props.get("nationality", []) + props.get("country", [])
                               + props.get("flag", []))
         weak = frozenset(range(strong, len(raws)))
-        return cls(entity, tuple(name for name, _ in prepared),
-                   tuple(keys for _, keys in prepared), weak or _NONE,
-                   tuple(props.get("birthDate", ())), countries or _NONE, idents or _NONE)
+        names = tuple(name for name, _ in prepared)
+        return cls(entity, names, tuple(keys for _, keys in prepared), weak or _NONE,
+                   tuple(props.get("birthDate", ())), countries or _NONE, idents or _NONE,
+                   tuple(Outline.of(name) for name in names))
 
 
 def raw_names(props: Mapping[str, list[str]]) -> tuple[list[str], int]:

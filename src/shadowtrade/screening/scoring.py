@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from shadowtrade.screening.bounds import names_score_bound
+from shadowtrade.screening.bounds import outline_score_bound
 from shadowtrade.screening.index import IndexedEntity, name_keys
 from shadowtrade.screening.names import NameScore, PairSimilarities, compare_names, \
     pair_similarities
@@ -164,7 +164,8 @@ def entity_score_bound(query: ScreenQuery, entry: IndexedEntity, prepared_query:
         return 1.0
     best = 0.0
     for (prepared, _), positions in zip(prepared_query, chosen):
-        bound = names_score_bound(prepared, [entry.names[p] for p in positions], known)
+        bound = outline_score_bound(prepared, [entry.outlines[p] for p in positions],
+                                    [entry.names[p] for p in positions], known)
         if bound > best:
             best = bound
     return best
