@@ -166,6 +166,7 @@ def _screened_in_pool(engine: Screener, rows: Iterator[Row],
     if "fork" not in multiprocessing.get_all_start_methods():
         yield from _screened_here(engine, rows, options)  # pickling the engine: not worth it
         return
+    engine.learn_words()  # once, before the fork: the workers share the words' features
     _POOL_ENGINE[:] = [engine]
     try:
         with multiprocessing.get_context("fork").Pool(options.workers) as pool:

@@ -164,8 +164,11 @@ def entity_score_bound(query: ScreenQuery, entry: IndexedEntity, prepared_query:
         return 1.0
     best = 0.0
     for (prepared, _), positions in zip(prepared_query, chosen):
-        bound = outline_score_bound(prepared, [entry.outlines[p] for p in positions],
-                                    [entry.names[p] for p in positions], known)
+        if len(positions) == len(entry.names):  # all of them (one name: the most common)
+            bound = outline_score_bound(prepared, entry.outlines, entry.names, known)
+        else:
+            bound = outline_score_bound(prepared, [entry.outlines[p] for p in positions],
+                                        [entry.names[p] for p in positions], known)
         if bound > best:
             best = bound
     return best
