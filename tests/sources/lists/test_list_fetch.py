@@ -24,23 +24,35 @@ OFFICIAL_NAMES = {
 }
 
 
-class _MirrorHandler(SimpleHTTPRequestHandler):
+class _RenamingHandler(SimpleHTTPRequestHandler):
+    """Serves ``directory``, an official path answered by the file ``names`` gives for it."""
+
+    def __init__(self, *args: object, names: dict[str, str], fallback: str | None,
+                 **kwargs: object) -> None:
+        self.names, self.fallback = names, fallback
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
     def translate_path(self, path: str) -> str:
-        return super().translate_path(OFFICIAL_NAMES.get(path, path))
+        return super().translate_path(self.names.get(path, self.fallback or path))
 
     def log_message(self, *args: object) -> None:
         pass
 
 
-@pytest.fixture(scope="module")
-def server(sanctions_dir: Path) -> Iterator[str]:
-    handler = partial(_MirrorHandler, directory=str(sanctions_dir.parent))
+def _serve(directory: Path, names: dict[str, str], fallback: str | None = None) -> Iterator[str]:
+    """A real HTTP server on loopback for the duration of a fixture; yields its base URL."""
+    handler = partial(_RenamingHandler, directory=str(directory), names=names, fallback=fallback)
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(sanctions_dir: Path) -> Iterator[str]:
+    yield from _serve(sanctions_dir.parent, OFFICIAL_NAMES)
 
 
 def test_fetch_downloads_into_a_loadable_mirror(server: str, tmp_path: Path,
@@ -73,28 +85,14 @@ def test_copy_from_mirror(tmp_path: Path, sanctions_dir: Path) -> None:
 # The official names of the two formats no mirror holds, served from the hand-built samples.
 SAMPLES = Path(__file__).parent / "fixtures"
 SAMPLE_NAMES = {
-    "/sanctions/uk/UK-Sanctions-List.xml": "UK-Sanctions-List.sample.xml",
-    "/sanctions/ofac/SDN_ADVANCED.XML": "SDN_ADVANCED.sample.xml",
+    "/sanctions/uk/UK-Sanctions-List.xml": "/UK-Sanctions-List.sample.xml",
+    "/sanctions/ofac/SDN_ADVANCED.XML": "/SDN_ADVANCED.sample.xml",
 }
-
-
-class _SampleHandler(SimpleHTTPRequestHandler):
-    def translate_path(self, path: str) -> str:
-        return super().translate_path("/" + SAMPLE_NAMES.get(path, "missing"))
-
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
 def sample_server() -> Iterator[str]:
-    handler = partial(_SampleHandler, directory=str(SAMPLES))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    yield from _serve(SAMPLES, SAMPLE_NAMES, fallback="/missing")
 
 
 def test_default_fetch_plans_fcdo_but_not_the_advanced_ofac_xml() -> None:
