@@ -106,14 +106,15 @@ class Screener:
         entries = [self.index.entries[p] for p in positions]
         chosen = [names_to_compare(prepared, entry) for entry in entries]
         known = query_similarities(prepared, entries, chosen)
-        for entry, names in zip(entries, chosen):
+        for position, entry, names in zip(positions, entries, chosen):
             entity = entry.entity
             if only and only.isdisjoint(entity.get("datasets", ())):
                 continue
             if len(perfect) == limit and entity["id"] > perfect[-1]:
                 continue
-            if floor and entity_score_bound(query, entry, prepared, names,
-                                            known) < floor - ROUNDING_MARGIN:
+            if floor and entity_score_bound(query, entry, prepared, names, known,
+                                            self.index.outlines(position)
+                                            ) < floor - ROUNDING_MARGIN:
                 continue
             score, explanation = score_entity_lazily(query, entry, prepared, seen, known, names)
             scored.append((score, entity, explanation))

@@ -46,7 +46,6 @@ class IndexedEntity:
     birth_dates: tuple[str, ...]
     countries: frozenset[str]
     identifiers: frozenset[str]
-    outlines: tuple[Outline, ...]  # what score bounds need of each name (bounds.py)
 
     @classmethod
     def from_ftm(cls, entity: dict[str, Any],
@@ -60,10 +59,9 @@ class IndexedEntity:
         countries = frozenset(props.get("nationality", []) + props.get("country", [])
                               + props.get("flag", []))
         weak = frozenset(range(strong, len(raws)))
-        names = tuple(name for name, _ in prepared)
-        return cls(entity, names, tuple(keys for _, keys in prepared), weak or _NONE,
-                   tuple(props.get("birthDate", ())), countries or _NONE, idents or _NONE,
-                   tuple(Outline.of(name) for name in names))
+        return cls(entity, tuple(name for name, _ in prepared),
+                   tuple(keys for _, keys in prepared), weak or _NONE,
+                   tuple(props.get("birthDate", ())), countries or _NONE, idents or _NONE)
 
 
 def raw_names(props: Mapping[str, list[str]]) -> tuple[list[str], int]:
@@ -119,6 +117,16 @@ class CandidateIndex:
         self.postings = Postings.build(_entity_keys(entry) for entry in self.entries)
         self.by_id = {entry.entity["id"]: entry for entry in self.entries}
         self.name_count = sum(len(entry.names) for entry in self.entries)
+        self._outlines: list[tuple[Outline, ...] | None] = [None] * len(self.entries)
+
+    def outlines(self, position: int) -> tuple[Outline, ...]:
+        """The outlines of one entity's names (bounds.py), made the first time a batch run
+        bounds the entity (a single screen never needs them)."""
+        found = self._outlines[position]
+        if found is None:
+            found = self._outlines[position] = tuple(
+                Outline.of(name) for name in self.entries[position].names)
+        return found
 
     def prepared_names(self) -> dict[str, Prepared]:
         """Every listed name (as the list wrote it) with its prepared form and index keys."""

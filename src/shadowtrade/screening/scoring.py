@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from shadowtrade.screening.bounds import outline_score_bound
+from shadowtrade.screening.bounds import Outline, outline_score_bound
 from shadowtrade.screening.index import IndexedEntity, name_keys
 from shadowtrade.screening.names import NameScore, PairSimilarities, compare_names, \
     pair_similarities
@@ -145,19 +145,22 @@ def best_name(query: ScreenQuery, entry: IndexedEntity,
 
 
 def entity_score_bound(query: ScreenQuery, entry: IndexedEntity, prepared_query: PreparedQuery,
-                       chosen: list[Sequence[int]], known: PairSimilarities) -> float:
+                       chosen: list[Sequence[int]], known: PairSimilarities,
+                       outlines: Sequence[Outline]) -> float:
     """At most the score :func:`score_entity_lazily` gives the entry, found for less (see
     bounds.py): qualifiers and the weak-alias factor only lower a score, an identical
-    identifier decides it.
+    identifier decides it. ``outlines``: the outlines of the entry's names.
 
+    >>> from shadowtrade.screening.bounds import Outline
     >>> from shadowtrade.screening.index import IndexedEntity
     >>> entry = IndexedEntity.from_ftm({"id": "x", "schema": "Person",
     ...                                 "properties": {"name": ["John Doe"]}})
     >>> prepared = prepare_query(ScreenQuery.build(["John Smith"]))
     >>> chosen = names_to_compare(prepared, entry)
     >>> known = query_similarities(prepared, [entry], [chosen])
+    >>> outlines = [Outline.of(name) for name in entry.names]
     >>> round(entity_score_bound(ScreenQuery.build(["John Smith"]), entry, prepared, chosen,
-    ...                          known), 3)
+    ...                          known, outlines), 3)
     0.556
     """
     if query.identifiers and not entry.identifiers.isdisjoint(query.identifiers):
@@ -165,9 +168,9 @@ def entity_score_bound(query: ScreenQuery, entry: IndexedEntity, prepared_query:
     best = 0.0
     for (prepared, _), positions in zip(prepared_query, chosen):
         if len(positions) == len(entry.names):  # all of them (one name: the most common)
-            bound = outline_score_bound(prepared, entry.outlines, entry.names, known)
+            bound = outline_score_bound(prepared, outlines, entry.names, known)
         else:
-            bound = outline_score_bound(prepared, [entry.outlines[p] for p in positions],
+            bound = outline_score_bound(prepared, [outlines[p] for p in positions],
                                         [entry.names[p] for p in positions], known)
         if bound > best:
             best = bound
