@@ -111,18 +111,21 @@ def _products(flows: ir.Table, params: UnitValueParams,
     return rows.mutate(key=key)
 
 
-def _pairs(rows: ir.Table, keys: list[str], world: bool = False) -> ir.Table:
-    """Sums per corridor (exporter, importer), product key, year and frequency: one pass.
-
-    ``world``: only what the reference needs (value with a quantity, quantity), which keeps
-    the aggregate over every corridor (millions of groups at BACI scale) as light as it can be.
-    """
+def _pairs(rows: ir.Table, keys: list[str]) -> ir.Table:
+    """Sums per corridor (exporter, importer), product key, year and frequency: one pass."""
     has_qty = rows.quantity.fill_null(0) > 0
-    sums = {"value_with_quantity": ibis.cases((has_qty, rows.value), else_=0.0).sum(),
-            "quantity": ibis.cases((has_qty, rows.quantity), else_=0.0).sum()}
-    if not world:
-        sums = {"value": rows.value.sum(), **sums, "flows": rows.count()}
-    return rows.group_by([*keys, "freq", "exporter", "importer"]).aggregate(**sums)
+    return rows.group_by([*keys, "freq", "exporter", "importer"]).aggregate(
+        value=rows.value.sum(),
+        value_with_quantity=ibis.cases((has_qty, rows.value), else_=0.0).sum(),
+        quantity=ibis.cases((has_qty, rows.quantity), else_=0.0).sum(),
+        flows=rows.count())
+
+
+def _corridor_key(rows: ir.Table) -> ir.StringValue:
+    """One text per (exporter, importer) pair, for an exact count of distinct corridors
+    (country codes never contain ``|``; a missing code counts as one more corridor, as it does
+    in a ``GROUP BY``)."""
+    return rows.exporter.fill_null("").concat("|", rows.importer.fill_null(""))
 
 
 def _sums(pairs: ir.Table, keys: list[str]) -> ir.Table:
@@ -161,13 +164,19 @@ def world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Table,
                revisions: tuple[str, ...] = REVISIONS) -> ir.Table:
     """The world's sums (every corridor, the corridor's own included) of ``corridor``'s products.
 
-    Only the products and years the corridor trades (a semi-join on its few rows, before the
-    aggregate per corridor): the others would be dropped by the join with the corridor anyway.
+    Only the products and years the corridor trades (a semi-join on its few rows): the others
+    would be dropped by the join with the corridor anyway. One aggregate per product key and
+    year, the corridors counted as distinct pairs (not an aggregate per corridor first: that
+    is one group per corridor, product and year, millions at BACI scale).
     """
     rows = _products(flows, params, revisions)
     rows = rows.semi_join(corridor.select(KEYS), KEYS)
-    return _sums(_pairs(rows, KEYS, world=True), KEYS).rename(
-        all_value="value_with_quantity", all_quantity="quantity", all_corridors="corridors")
+    has_qty = rows.quantity.fill_null(0) > 0
+    table = rows.group_by([*KEYS, "freq"]).aggregate(
+        all_value=ibis.cases((has_qty, rows.value), else_=0.0).sum(),
+        all_quantity=ibis.cases((has_qty, rows.quantity), else_=0.0).sum(),
+        all_corridors=_corridor_key(rows).nunique())
+    return _annual_where_any(table)
 
 
 def cached_world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Table,
