@@ -7,7 +7,9 @@ Two summaries:
   ``reporter``, ``aggregate`` and ``total`` (``hs_code = 'TOTAL'``), 393 k rows for 77 M flow
   rows; built for every year at the end of ``shadowtrade data load`` (:func:`build_summaries`,
   one scan), else filled per year as runs ask (the file lists the years it covers);
-* per product and year (:func:`product_year_sums`, for the unit-value detector, below).
+* per product and year (:func:`product_year_sums`, for the unit-value detector, below);
+* any other summary a caller names (:func:`selection_sums`: the unit values' world reference
+  for a whole group, HS4 headings or HS prefixes), computed on first use.
 
 The unit-value detector compares a corridor's price with the same product on every *other*
 corridor, and says on how many: an exact count of the distinct (exporter, importer) pairs per
@@ -69,6 +71,7 @@ import json
 import os
 import tempfile
 from importlib.metadata import version
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +89,8 @@ from shadowtrade.reference.packaged import atlas_data_dir
 SUMMARY_VERSION = 2
 SUMS_STEM = "product_year_sums"
 PAIRS_STEM = "partner_year_sums"
+SELECTION_STEM = "selection_sums"
+LABEL_KEY = b"shadowtrade.label"
 MEMBERS_STEM = "group_members"
 COVERED_KEY = b"shadowtrade.covered"
 ALL = "*"  # the covered list of a summary built for every product or year
@@ -226,6 +231,38 @@ def partner_year_sums(flows: ir.Table, years: list[int]) -> pa.Table | None:
         cached = pa.concat_tables([cached, fresh]) if cached.num_rows else fresh
         _write(path, key, cached, sorted(done | set(missing)), PAIRS_STEM)
     return cached.filter(pc.is_in(cached["year"], pa.array(years, pa.int16())))
+
+
+def selection_sums(flows: ir.Table, label: str,
+                   compute: Callable[[], ir.Table]) -> pa.Table | None:
+    """A caller's summary of ``flows`` that depends on nothing but the data and ``label``: read
+    from ``selection_sums_<digest of label>_<fingerprint>.parquet``, else ``compute()`` (an
+    expression over ``flows``) run once on its engine and kept.
+
+    For sums no per-product file can give (the unit values of a whole group or of HS4
+    headings: their corridors are distinct pairs across several codes). ``label`` must name
+    everything the expression depends on besides the flows. None when ``flows`` has no cache.
+    """
+    found = _summary_of(flows)
+    if found is None:
+        return None
+    _, database, key = found
+    digest = hashlib.sha256(label.encode()).hexdigest()[:16]
+    path = derived_folder(database) / f"{SELECTION_STEM}_{digest}_{key}.parquet"
+    try:
+        table = pq.read_table(path)
+        meta = table.schema.metadata or {}
+        if meta.get(FINGERPRINT_KEY) == key.encode() and meta.get(LABEL_KEY) == label.encode():
+            return table.replace_schema_metadata(None)
+    except (OSError, pa.ArrowInvalid):
+        pass
+    table = flows.get_backend().to_pyarrow(compute())
+    meta = {FINGERPRINT_KEY: key.encode(), LABEL_KEY: label.encode()}
+    if _replace(path, table.replace_schema_metadata(meta)):
+        for other in path.parent.glob(f"{SELECTION_STEM}_{digest}_*.parquet"):
+            if other != path:
+                other.unlink(missing_ok=True)
+    return table
 
 
 def build_summaries(warehouse: Any) -> dict[str, int]:
