@@ -127,3 +127,14 @@ def test_help_imports_no_engine(home: Path) -> None:
         assert done.returncode == 0, done.stderr
         assert "Usage" in done.stdout
         assert done.stdout.strip().splitlines()[-1] == "loaded:", args
+
+
+def test_fetch_and_load_builds_the_partner_sums(tmp_path: Path, shared_data: Path) -> None:
+    """``data fetch --load`` ends as ``data load`` does: with the detectors' per-pair sums."""
+    from shadowtrade.warehouse.derived import PAIRS_STEM, derived_folder
+
+    result = run(tmp_path, "data", "fetch", "baci", "--mirror", str(shared_data),
+                 "--out", str(tmp_path / "downloads"), "--load")
+    assert result.returncode == 0, result.stderr
+    assert "summary for the detectors" in result.stderr
+    assert len(list(derived_folder(tmp_path / "warehouse.duckdb").glob(f"{PAIRS_STEM}_*"))) == 1

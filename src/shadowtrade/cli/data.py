@@ -43,12 +43,12 @@ def load(
             if not as_json:
                 err_console.print(_describe(result), highlight=False)
         if any(not result.skipped for result in results):
-            _summarise(warehouse, quiet=as_json)
+            summarise(warehouse, quiet=as_json)
     if as_json:
         print_json([result.__dict__ for result in results])
 
 
-def _summarise(warehouse: Warehouse, quiet: bool) -> None:
+def summarise(warehouse: Warehouse, quiet: bool) -> None:
     """Build the detectors' per-pair sums of the loaded flows (``warehouse/derived.py``)."""
     from shadowtrade.warehouse.derived import PAIRS_STEM, build_summaries
 

@@ -23,7 +23,7 @@ from rich.progress import (
 )
 
 from shadowtrade.cli.app import STATE, err_console, print_json, settings
-from shadowtrade.cli.data import data_app
+from shadowtrade.cli.data import data_app, summarise
 from shadowtrade.sources.formats import FETCH_SOURCES
 
 if TYPE_CHECKING:  # imported where used: they start slowly
@@ -84,11 +84,15 @@ def _load(target: Path) -> None:
     from shadowtrade.sources.loader import load_file, mirror_files
     from shadowtrade.warehouse import Warehouse
 
+    loaded = False
     with Warehouse(settings().warehouse_path) as warehouse:
         for path, fmt in mirror_files(target):
             result = load_file(warehouse, path, fmt)
             state = "already loaded" if result.skipped else f"{result.rows:,} rows loaded"
             err_console.print(f"{path.name}: {state}", highlight=False)
+            loaded = loaded or not result.skipped
+        if loaded:  # as data load does: the detectors' per-pair sums
+            summarise(warehouse, quiet=False)
 
 
 @contextmanager
