@@ -16,12 +16,14 @@ added for the mirror-gap detector.
 
 Per detector, each in a fresh process, imports done before the clock for both sides:
 
-* ``ours``: with the warehouse's cache folder (``HOME/warehouse.derived``, see
-  ``warehouse/derived.py``) deleted first, open the warehouse read-only (what every
-  ``shadowtrade detect`` does), run the detector, note wall and CPU seconds and peak RSS
-  (``first``: this run builds what the detector caches, per-product world sums for
-  unit-values, group mappings for surges); run it again in the same process (``warm``); then
-  the Ibis compile time of its scan expression alone (``compile_s``);
+* ``summaries``: with the warehouse's cache folder (``HOME/warehouse.derived``, see
+  ``warehouse/derived.py``) deleted first, what ``shadowtrade data load`` adds after a load:
+  ``build_summaries`` (the per-pair sums re-routing reads), wall and CPU seconds, peak RSS;
+* ``ours``: open the warehouse read-only (what every ``shadowtrade detect`` does), run the
+  detector, note wall and CPU seconds and peak RSS (``first``: the first run after a load,
+  which builds what the detector caches on first use: per-product or per-selection world
+  sums for unit-values, group mappings for surges); run it again in the same process
+  (``warm``); then the Ibis compile time of its scan expression alone (``compile_s``);
 * ``ours_later``: the same cold command in a new process, the cache now in place (``cold``):
   what every later run costs, for any corridor and years, until the next load;
 * ``cli``: the whole ``shadowtrade detect ... --json`` command (start-up and imports included),
@@ -221,6 +223,17 @@ def task_ours(name: str, home: Path, years: tuple[int, int],
     return out
 
 
+def task_summaries(home: Path) -> dict[str, Any]:
+    """What ``shadowtrade data load`` adds after loading: the detectors' per-pair sums."""
+    from shadowtrade.warehouse import Warehouse
+    from shadowtrade.warehouse.derived import build_summaries
+
+    with Warehouse(home / "warehouse.duckdb", read_only=True) as warehouse:
+        out = measured(lambda: build_summaries(warehouse))
+    out["rows"] = out.pop("result")
+    return out
+
+
 def _run_ours(open_flows: Any, settings: Any, run: Any, params: Any) -> Any:
     with open_flows(settings) as flows:
         return run(flows, params)
@@ -411,6 +424,8 @@ def run_task(args: argparse.Namespace) -> dict[str, Any]:
 
     years = parse_years(args.years)
     home, parquet = paths(args.work, years)
+    if args.task == "summaries":
+        return task_summaries(home)
     if args.task == "ours":
         return task_ours(args.detector, home, years)
     if args.task == "ours_later":
@@ -499,6 +514,7 @@ def drive(args: argparse.Namespace) -> dict[str, Any]:
     for name in args.only.split(","):
         shutil.rmtree(derived_folder(home / "warehouse.duckdb"), ignore_errors=True)
         entry = {"cli_command": ["shadowtrade", "detect", *cli_args(name, years), "--json"],
+                 "summaries": in_subprocess(args, "summaries", name),
                  "ours": in_subprocess(args, "ours", name),
                  "ours_later": in_subprocess(args, "ours_later", name),
                  "cli": time_cli(args, name, home),
@@ -515,7 +531,8 @@ def drive(args: argparse.Namespace) -> dict[str, Any]:
 def summary(name: str, entry: dict[str, Any]) -> None:
     ours, later, theirs = entry["ours"], entry["ours_later"]["cold"], entry["pandas"]
     csv = f", CSV {entry['pandas_csv']['files']['wall_s']:.1f} s" if "pandas_csv" in entry else ""
-    print(f"{name:12s} ours first {ours['first']['wall_s']:.2f} s ({ours['first']['cpu_s']:.1f} "
+    print(f"{name:12s} summaries {entry['summaries']['wall_s']:.2f} s, "
+          f"ours first {ours['first']['wall_s']:.2f} s ({ours['first']['cpu_s']:.1f} "
           f"CPU s), later cold {later['wall_s']:.2f} s ({later['cpu_s']:.2f} CPU s, "
           f"{later['peak_rss_mb']:.0f} MB), warm {ours['warm']['wall_s']:.2f} s, compile "
           f"{ours['compile_s']:.2f} s, CLI {entry['cli']['wall_s']:.1f} s | pandas files "
@@ -535,7 +552,8 @@ def main() -> None:
     parser.add_argument("--csv", action="store_true", help="also pandas from the BACI CSVs")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "detectors.json")
     parser.add_argument("--rebuild", action="store_true")
-    parser.add_argument("--task", choices=["ours", "ours_later", "pandas", "pandas_csv"],
+    parser.add_argument("--task", choices=["summaries", "ours", "ours_later", "pandas",
+                                           "pandas_csv"],
                         help=argparse.SUPPRESS)
     parser.add_argument("--detector", help=argparse.SUPPRESS)
     args = parser.parse_args()

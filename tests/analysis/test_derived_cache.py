@@ -112,3 +112,62 @@ def test_the_cache_is_filled_per_product(planted_home: Path) -> None:
     assert set(both["hs_code"].to_pylist()) <= {"854231", "847130"}
     counted = sorted(zip(one["year"].to_pylist(), one["corridors"].to_pylist(), strict=True))
     assert counted == [(year, count) for year, count in exact]
+
+
+def test_rerouting_reads_the_partner_sums_and_gives_the_rows_of_the_flows(
+        planted_home: Path, planted: PlantedData, as_flows: Callable[[pa.Table], ir.Table],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from shadowtrade.analysis.rerouting import ReroutingParams, detect_rerouting
+    from shadowtrade.warehouse import derived
+
+    params = ReroutingParams("RUS", "EU27", ("ARM", "GEO", "KAZ", "KGZ", "UZB"), 2021, 2023)
+    expected = detect_rerouting(as_flows(planted.to_arrow()), params)  # no cache there
+    with Warehouse(planted_home, read_only=True) as warehouse:
+        first = detect_rerouting(warehouse.table("flows"), params)  # computes 2021 and 2023
+
+        def no_scan(*args: Any) -> None:
+            raise AssertionError("the partner sums were computed again, not read")
+
+        monkeypatch.setattr(derived, "_compute_pairs", no_scan)
+        later = detect_rerouting(warehouse.table("flows"), params)
+        assert derived.partner_year_sums(warehouse.table("flows"), [2021, 2023]) is not None
+    assert any(row["growth_sanctioner_to_conduit"] for row in expected.rows)
+    assert same_rows(first.rows, expected.rows) and same_rows(later.rows, expected.rows)
+    assert [f.headline for f in later.findings] == [f.headline for f in expected.findings]
+
+
+def test_build_summaries_covers_every_year(planted_home: Path) -> None:
+    from shadowtrade.warehouse.derived import build_summaries, partner_year_sums
+
+    with Warehouse(planted_home, read_only=True) as warehouse:
+        built = build_summaries(warehouse)
+        flows = warehouse.table("flows")
+        years = sorted({int(y) for (y,) in warehouse.sql_rows("SELECT DISTINCT year FROM flows")})
+        sums = partner_year_sums(flows, years)
+        exact = warehouse.sql_rows("SELECT sum(value) FROM flows")[0][0]
+    assert sums is not None and built == {"partner_year_sums": sums.num_rows}
+    assert math.isclose(sum(v for v in sums["value"].to_pylist() if v), exact, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize("params", [
+    UnitValueParams("CHN", "RUS", (2017, 2023), group="chpl", by="group"),
+    UnitValueParams("CHN", "RUS", (2019, 2023), group="chpl_tier_1", by="hs4"),
+    UnitValueParams("PRK", "CHN", (2017, 2023), prefixes=("6704", "6703"), by="hs4"),
+], ids=["group", "hs4", "prefixes"])
+def test_world_sums_of_groups_and_headings_are_kept(
+        params: UnitValueParams, planted_home: Path, planted: PlantedData,
+        as_flows: Callable[[pa.Table], ir.Table], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--by group``, ``--by hs4`` and HS prefixes: the world reference is computed once and
+    kept (``selection_sums``); later runs read it and give the rows computed from the flows."""
+    expected = detect_unit_values(as_flows(planted.to_arrow()), params)  # no cache there
+    with Warehouse(planted_home, read_only=True) as warehouse:
+        first = detect_unit_values(warehouse.table("flows"), params)
+
+        def no_scan(*args: Any) -> None:
+            raise AssertionError("the world's sums were computed from the flows, not the cache")
+
+        monkeypatch.setattr(unit_value, "world_sums", no_scan)
+        later = detect_unit_values(warehouse.table("flows"), params)
+    assert any(row["world_corridors"] for row in expected.rows)
+    assert same_rows(first.rows, expected.rows)
+    assert same_rows(later.rows, expected.rows)

@@ -93,3 +93,48 @@ def test_a_missing_option_is_a_usage_error(home: Path) -> None:
     assert result.returncode == 2
     assert "Missing option '--importer'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_load_builds_the_detectors_partner_sums(home: Path) -> None:
+    """``data load`` ends by writing the per-pair sums re-routing reads (``warehouse/derived.py``),
+    for the files it loaded."""
+    from shadowtrade.warehouse import Warehouse
+    from shadowtrade.warehouse.derived import PAIRS_STEM, derived_folder, fingerprint
+
+    database = home / "warehouse.duckdb"
+    written = sorted(derived_folder(database).glob(f"{PAIRS_STEM}_*.parquet"))
+    with Warehouse(database, read_only=True) as warehouse:
+        key = fingerprint(warehouse.con, database)
+    assert [path.name for path in written] == [f"{PAIRS_STEM}_{key}.parquet"]
+
+
+def test_help_imports_no_engine(home: Path) -> None:
+    """``shadowtrade --help`` and a command's own help load none of the heavy libraries: they
+    are imported by the commands that use them."""
+    probe = ("import runpy, sys\n"
+             "sys.argv = ['shadowtrade', *sys.argv[1:]]\n"
+             "try:\n"
+             "    runpy.run_module('shadowtrade', run_name='__main__')\n"
+             "except SystemExit:\n"
+             "    pass\n"
+             "heavy = ('ibis', 'pandas', 'pyarrow', 'duckdb', 'altair', 'numpy', 'httpx',\n"
+             "         'pyspark', 'fastapi', 'sqlglot')\n"
+             "print('loaded:', *sorted(name for name in heavy if name in sys.modules))\n")
+    for args in (["--help"], ["detect", "rerouting", "--help"], ["data", "--help"]):
+        done = subprocess.run([sys.executable, "-c", probe, *args], cwd=REPO,
+                              env={**os.environ, "SHADOWTRADE_HOME": str(home)},
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "Usage" in done.stdout
+        assert done.stdout.strip().splitlines()[-1] == "loaded:", args
+
+
+def test_fetch_and_load_builds_the_partner_sums(tmp_path: Path, shared_data: Path) -> None:
+    """``data fetch --load`` ends as ``data load`` does: with the detectors' per-pair sums."""
+    from shadowtrade.warehouse.derived import PAIRS_STEM, derived_folder
+
+    result = run(tmp_path, "data", "fetch", "baci", "--mirror", str(shared_data),
+                 "--out", str(tmp_path / "downloads"), "--load")
+    assert result.returncode == 0, result.stderr
+    assert "summary for the detectors" in result.stderr
+    assert len(list(derived_folder(tmp_path / "warehouse.duckdb").glob(f"{PAIRS_STEM}_*"))) == 1

@@ -23,6 +23,7 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 
+from shadowtrade.analysis.breakdowns import BY_CHOICES
 from shadowtrade.errors import UsageError
 from shadowtrade.reference.countries import WORLD, country_groups
 from shadowtrade.reference.groups import sector_groups
@@ -31,7 +32,6 @@ from shadowtrade.reference.hs import section_table
 
 By = Literal["total", "section", "hs2", "hs4", "hs6", "group"]
 Freq = Literal["year", "month"]
-BY_CHOICES: tuple[str, ...] = ("total", "section", "hs2", "hs4", "hs6", "group")
 #: Every HS revision a sector group can be mapped into.
 REVISIONS: tuple[str, ...] = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
 _HS_LEVELS = {"hs2": 2, "hs4": 4, "hs6": 6}

@@ -31,7 +31,7 @@ from shadowtrade.analysis.rows import (
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.reference.countries import WORLD, country_groups, resolve_country
 from shadowtrade.reference.groups import get_group
-from shadowtrade.warehouse.derived import group_members
+from shadowtrade.warehouse.derived import group_members, partner_year_sums
 
 RECONCILED = ("baci", "atlas")
 CAVEATS = [
@@ -101,7 +101,8 @@ def _prefer(table: ir.Table, flag: ir.BooleanValue, by: list[str]) -> ir.Table:
 def partner_sums(flows: ir.Table, params: ReroutingParams) -> ir.Table:
     """One scan: the sanctioner's exports in ``base`` and ``year`` per partner and kind of row.
 
-    Only rows the sanctioner reported (or a reconciled source) from the sanctioner or one of its
+    ``flows``: the flow rows, or the warehouse's sums per partner pair (:func:`pair_sums`: the
+    same columns less ``hs_code``, with ``total`` instead), which give the same sums. Only rows the sanctioner reported (or a reconciled source) from the sanctioner or one of its
     members; summed per ``source``, ``currency``, ``importer``, ``year`` and the flags the
     preferences need: ``member`` (a member's own row, not a publisher aggregate), ``own`` (the
     sanctioner's aggregate row, e.g. Eurostat's EU27), ``aggregate``, ``total`` (a ``TOTAL``
@@ -121,13 +122,22 @@ def partner_sums(flows: ir.Table, params: ReroutingParams) -> ir.Table:
     # summed per exporter first: the member flags (an IN list over the bloc) are then worked out
     # on a few thousand sums instead of on every row read
     keys = ["source", "currency", "importer", "year", "aggregate"]
-    by_exporter = rows.group_by(*keys, "exporter", total=rows.hs_code == "TOTAL",
+    total = rows.total if "total" in rows.columns else rows.hs_code == "TOTAL"
+    by_exporter = rows.group_by(*keys, "exporter", total=total,
                                 annual=rows.freq == "A").aggregate(value=rows.value.sum())
     member = (side_condition(by_exporter.exporter, by_exporter.year, params.sanctioner, years)
               & ~by_exporter["aggregate"])
     return by_exporter.group_by(
         *keys, "total", "annual", member=member, own=by_exporter.exporter == params.sanctioner,
     ).aggregate(value=by_exporter.value.sum())
+
+
+def pair_sums(flows: ir.Table, params: ReroutingParams) -> ir.Table:
+    """What :func:`partner_sums` reads: the warehouse's sums per partner pair for ``base`` and
+    ``year`` (``warehouse/derived.py``: a few hundred thousand rows instead of every flow row)
+    where it keeps them, else ``flows`` itself (Spark, an expression)."""
+    cached = partner_year_sums(flows, [params.base, params.year])
+    return flows if cached is None else ibis.memtable(cached)
 
 
 def _pivot(rows: ir.Table, params: ReroutingParams, keys: list[str]) -> ir.Table:
@@ -265,11 +275,12 @@ def detect_rerouting(flows: ir.Table, params: ReroutingParams) -> DetectorResult
 
     >>> # detect_rerouting(flows, ReroutingParams("RUS", "EU27", ("KGZ",), 2021, 2023))
     """
-    # the partner sums (the one scan of the flows) are a few rows per partner: run them once;
-    # the corridors and the comparison with every other partner both read them
+    # the partner sums (one scan of the warehouse's per-pair sums, or of the flows) are a few
+    # rows per partner: run them once; the corridors and the comparison with every other
+    # partner both read them
     # the rest is arithmetic on those few thousand rows, in Python (compiling it as Ibis
     # expressions cost more than running it)
-    sums = execute_rows(partner_sums(flows, params))
+    sums = execute_rows(partner_sums(pair_sums(flows, params), params), on=flows)
     goods = None
     if params.group:
         goods = execute_rows(group_exports(flows, params, params.group, revisions_in(flows)))

@@ -16,8 +16,9 @@ that is a thin reference: the result says how many corridors it holds).
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import ibis
@@ -31,8 +32,10 @@ from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.model.codes import normalise_hs_code
 from shadowtrade.reference.countries import resolve_country
 from shadowtrade.reference.groups import get_group
-from shadowtrade.warehouse.derived import group_members, product_year_sums
+from shadowtrade.warehouse.derived import group_members, product_year_sums, selection_sums
 
+ALL_YEARS = (1900, 2999)  # the span a cached world reference covers
+WORLD_VERSION = 1  # bump when the cached world reference changes its columns or rules
 MIN_WORLD_CORRIDORS = 5  # fewer other corridors than this make a reference too thin to discount
 KEYS = ["source", "currency", "key", "year"]  # one row of the sums
 MAD_SCALE = 1.4826  # makes the median absolute deviation comparable to a standard deviation
@@ -111,18 +114,21 @@ def _products(flows: ir.Table, params: UnitValueParams,
     return rows.mutate(key=key)
 
 
-def _pairs(rows: ir.Table, keys: list[str], world: bool = False) -> ir.Table:
-    """Sums per corridor (exporter, importer), product key, year and frequency: one pass.
-
-    ``world``: only what the reference needs (value with a quantity, quantity), which keeps
-    the aggregate over every corridor (millions of groups at BACI scale) as light as it can be.
-    """
+def _pairs(rows: ir.Table, keys: list[str]) -> ir.Table:
+    """Sums per corridor (exporter, importer), product key, year and frequency: one pass."""
     has_qty = rows.quantity.fill_null(0) > 0
-    sums = {"value_with_quantity": ibis.cases((has_qty, rows.value), else_=0.0).sum(),
-            "quantity": ibis.cases((has_qty, rows.quantity), else_=0.0).sum()}
-    if not world:
-        sums = {"value": rows.value.sum(), **sums, "flows": rows.count()}
-    return rows.group_by([*keys, "freq", "exporter", "importer"]).aggregate(**sums)
+    return rows.group_by([*keys, "freq", "exporter", "importer"]).aggregate(
+        value=rows.value.sum(),
+        value_with_quantity=ibis.cases((has_qty, rows.value), else_=0.0).sum(),
+        quantity=ibis.cases((has_qty, rows.quantity), else_=0.0).sum(),
+        flows=rows.count())
+
+
+def _corridor_key(rows: ir.Table) -> ir.StringValue:
+    """One text per (exporter, importer) pair, for an exact count of distinct corridors
+    (country codes never contain ``|``; a missing code counts as one more corridor, as it does
+    in a ``GROUP BY``)."""
+    return rows.exporter.fill_null("").concat("|", rows.importer.fill_null(""))
 
 
 def _sums(pairs: ir.Table, keys: list[str]) -> ir.Table:
@@ -157,17 +163,29 @@ def corridor_sums(flows: ir.Table, params: UnitValueParams,
     return _sums(_pairs(_products(mine, params, revisions), KEYS), KEYS)
 
 
-def world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Table,
+def world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Table | None,
                revisions: tuple[str, ...] = REVISIONS) -> ir.Table:
     """The world's sums (every corridor, the corridor's own included) of ``corridor``'s products.
 
-    Only the products and years the corridor trades (a semi-join on its few rows, before the
-    aggregate per corridor): the others would be dropped by the join with the corridor anyway.
+    Only the products and years the corridor trades (a semi-join on its few rows): the others
+    would be dropped by the join with the corridor anyway. One aggregate per product key and
+    year, the corridors counted as distinct pairs (not an aggregate per corridor first: that
+    is one group per corridor, product and year, millions at BACI scale).
     """
     rows = _products(flows, params, revisions)
-    rows = rows.semi_join(corridor.select(KEYS), KEYS)
-    return _sums(_pairs(rows, KEYS, world=True), KEYS).rename(
-        all_value="value_with_quantity", all_quantity="quantity", all_corridors="corridors")
+    if corridor is None:  # every product key and year: what the cache keeps
+        return _world_pairs(rows)
+    return _annual_where_any(_world_pairs(rows.semi_join(corridor.select(KEYS), KEYS)))
+
+
+def _world_pairs(rows: ir.Table) -> ir.Table:
+    """The world's sums per product key, year and frequency (``all_value``, ``all_quantity``,
+    ``all_corridors``)."""
+    has_qty = rows.quantity.fill_null(0) > 0
+    return rows.group_by([*KEYS, "freq"]).aggregate(
+        all_value=ibis.cases((has_qty, rows.value), else_=0.0).sum(),
+        all_quantity=ibis.cases((has_qty, rows.quantity), else_=0.0).sum(),
+        all_corridors=_corridor_key(rows).nunique())
 
 
 def cached_world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Table,
@@ -178,10 +196,11 @@ def cached_world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Tab
     The cache counts corridors per HS code, so it serves a breakdown whose keys are single codes:
     a sector group by HS6 (the group's codes are six-digit), with one HS revision per source
     and year (two revisions would put two codes under one key; checked on the sums). Other
-    breakdowns, HS prefixes and engines without a cache (Spark) return None.
+    breakdowns and HS prefixes are read from :func:`selection_cached_world_sums`; engines
+    without a cache (Spark) return None.
     """
     if not params.group or params.by != "hs6":
-        return None
+        return selection_cached_world_sums(flows, params, corridor, revisions)
     members = group_members(flows, [params.group], list(revisions))
     sums = product_year_sums(flows, members.select(["hs_revision", "hs_code"]))
     if sums is None:
@@ -205,6 +224,26 @@ def cached_world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Tab
     world = ibis.memtable(world.drop_columns(["codes"]))
     return _annual_where_any(world).rename(
         all_value="value_with_quantity", all_quantity="quantity", all_corridors="corridors")
+
+
+def selection_cached_world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Table,
+                                revisions: tuple[str, ...]) -> ir.Table | None:
+    """:func:`world_sums` for a whole group, HS4 headings or HS prefixes, from the warehouse's
+    cache (:func:`shadowtrade.warehouse.derived.selection_sums`): the world's sums of the
+    selection for every source and year, computed by the first run that asks for them, then
+    read by every later one, for any corridor and years. None without a cache (Spark)."""
+    every = replace(params, years=(ALL_YEARS[0], ALL_YEARS[1]), source=None)
+    label = json.dumps({"summary": "unit_value_world", "version": WORLD_VERSION,
+                        "group": params.group, "prefixes": list(params.prefixes),
+                        "by": params.by, "revisions": list(revisions)})
+    table = selection_sums(flows, label, lambda: world_sums(flows, every, None, revisions))
+    if table is None:
+        return None
+    rows = ibis.memtable(table)
+    rows = rows.filter(rows.year.between(*params.years))
+    if params.source:
+        rows = rows.filter(rows.source == params.source)
+    return _annual_where_any(rows.semi_join(corridor.select(KEYS), KEYS))
 
 
 def combine_sums(corridor: ir.Table, world: ir.Table) -> ir.Table:

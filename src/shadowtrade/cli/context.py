@@ -5,19 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis.expr.types as ir
-
-from shadowtrade.assess.findings import Source
 from shadowtrade.cli.app import err_console, settings
 from shadowtrade.errors import NoDataError
 from shadowtrade.reference.countries import countries, resolve_country
-from shadowtrade.screening.engine import Screener
-from shadowtrade.screening.loading import cached_screener
-from shadowtrade.warehouse import Warehouse
-from shadowtrade.warehouse.lists import list_status
-from shadowtrade.warehouse.status import flow_status
+
+if TYPE_CHECKING:  # imported where used: they start slowly
+    import ibis.expr.types as ir
+    from shadowtrade.assess.findings import Source
+    from shadowtrade.screening.engine import Screener
+    from shadowtrade.warehouse import Warehouse
 
 
 @dataclass
@@ -48,6 +46,9 @@ class BriefContext:
 @contextmanager
 def open_context(screening: bool = True) -> Iterator[BriefContext]:
     """Open the warehouse read-only and gather what is loaded."""
+    from shadowtrade.screening.loading import cached_screener
+    from shadowtrade.warehouse import Warehouse
+
     path = settings().warehouse_path
     if not path.exists():
         err_console.print(f"No warehouse at {path}: the brief uses the rule files only. "
@@ -67,6 +68,10 @@ def open_context(screening: bool = True) -> Iterator[BriefContext]:
 
 
 def _datasets(warehouse: Warehouse) -> list[Source]:
+    from shadowtrade.assess.findings import Source
+    from shadowtrade.warehouse.lists import list_status
+    from shadowtrade.warehouse.status import flow_status
+
     sources = [Source(name=f"{row['source']} {row['dataset']}", date=row["release"],
                       reference=f"{row['first_year']}-{row['last_year']}, {row['rows']:,} rows, "
                                 f"loaded {str(row['loaded_at'])[:10]}")

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from shadowtrade.cli.app import app, err_console, print_json, settings
 from shadowtrade.cli.options import JSON, row_progress
 from shadowtrade.errors import UsageError
-from shadowtrade.sources.catalog import FORMATS
-from shadowtrade.sources.loader import load_file, mirror_files
-from shadowtrade.warehouse import LoadResult, Warehouse
-from shadowtrade.warehouse.export import export_parquet
-from shadowtrade.warehouse.status import flow_status, quarantine_summary
+from shadowtrade.sources.formats import FORMATS
+
+if TYPE_CHECKING:  # imported where used: the warehouse and the readers start slowly
+    from shadowtrade.warehouse import LoadResult, Warehouse
 
 data_app = typer.Typer(help="Load trade data into the warehouse and see what it holds.",
                        no_args_is_help=True)
@@ -31,6 +30,9 @@ def load(
     as_json: bool = JSON,
 ) -> None:
     """Load trade files; each file is one transaction, a file already loaded is skipped."""
+    from shadowtrade.sources.loader import load_file
+    from shadowtrade.warehouse import Warehouse
+
     targets = _targets(files or [], mirror, fmt)
     results: list[LoadResult] = []
     with Warehouse(settings().warehouse_path) as warehouse:
@@ -40,11 +42,26 @@ def load(
             results.append(result)
             if not as_json:
                 err_console.print(_describe(result), highlight=False)
+        if any(not result.skipped for result in results):
+            summarise(warehouse, quiet=as_json)
     if as_json:
         print_json([result.__dict__ for result in results])
 
 
+def summarise(warehouse: Warehouse, quiet: bool) -> None:
+    """Build the detectors' per-pair sums of the loaded flows (``warehouse/derived.py``)."""
+    from shadowtrade.warehouse.derived import PAIRS_STEM, build_summaries
+
+    started = time.perf_counter()
+    built = build_summaries(warehouse)
+    if built and not quiet:
+        err_console.print(f"summary for the detectors: {built[PAIRS_STEM]:,} partner-year rows "
+                          f"in {time.perf_counter() - started:.1f} s", highlight=False)
+
+
 def _targets(files: list[Path], mirror: Path | None, fmt: str | None) -> list[tuple[Path, str | None]]:
+    from shadowtrade.sources.loader import mirror_files
+
     if not files and mirror is None:
         raise UsageError("give files to load, or --mirror DIR to load every known file in it")
     targets: list[tuple[Path, str | None]] = [(path, fmt) for path in files]
@@ -76,6 +93,9 @@ def export(
     overwrite: bool = typer.Option(False, "--overwrite", help="Replace an existing export."),
 ) -> None:
     """The warehouse as a Parquet dataset partitioned by source and year (what Spark reads)."""
+    from shadowtrade.warehouse import Warehouse
+    from shadowtrade.warehouse.export import export_parquet
+
     if fmt != "parquet":
         raise UsageError(f"unknown export format '{fmt}': use parquet")
     with Warehouse(settings().warehouse_path, read_only=True) as warehouse:
@@ -87,12 +107,18 @@ def export(
 @data_app.command("status")
 def status(as_json: bool = JSON) -> None:
     """Sources, releases, periods, rows and quarantined rows in the warehouse."""
+    from shadowtrade.warehouse import Warehouse
+    from shadowtrade.warehouse.status import flow_status, quarantine_summary
+
     with Warehouse(settings().warehouse_path) as warehouse:
         held = flow_status(warehouse)
         quarantine = quarantine_summary(warehouse)
     if as_json:
         print_json({"flows": held, "quarantine": quarantine, "warehouse": str(settings().warehouse_path)})
         return
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     if not held:
         console.print("The warehouse is empty. Load data: shadowtrade data load --mirror ../shared/data")

@@ -11,28 +11,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import ibis
-import ibis.expr.types as ir
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
-from shadowtrade.analysis.findings import DetectorResult
-from shadowtrade.analysis.mirror_gap import MirrorGapParams, detect_mirror_gap
-from shadowtrade.analysis.processing import ProcessingParams, detect_processing
-from shadowtrade.analysis.rerouting import ReroutingParams, detect_rerouting
-from shadowtrade.analysis.surges import SurgeParams, detect_surges
-from shadowtrade.analysis.unit_value import UnitValueParams, detect_unit_values
 from shadowtrade.cli.app import app, print_json, settings
 from shadowtrade.cli.options import JSON, SOURCE
 from shadowtrade.errors import NoDataError
 from shadowtrade.model.codes import parse_years
 from shadowtrade.reference.countries import resolve_countries, resolve_country
-from shadowtrade.sources.published import published_flows
-from shadowtrade.warehouse.engine import open_flows as engine_flows
+
+if TYPE_CHECKING:  # the detectors (Ibis, pyarrow, DuckDB) are imported by the commands that run them
+    import ibis.expr.types as ir
+
+    from shadowtrade.analysis.findings import DetectorResult
 
 detect_app = typer.Typer(help="Find trade that goes around sanctions, with the evidence.",
                          no_args_is_help=True)
@@ -42,6 +35,8 @@ app.add_typer(detect_app, name="detect")
 @contextmanager
 def open_flows() -> Iterator[ir.Table]:
     """The flows table on the chosen engine, read-only; a clear error when nothing is loaded."""
+    from shadowtrade.warehouse.engine import open_flows as engine_flows
+
     config = settings()
     path = config.warehouse_path
     if config.engine == "duckdb" and not path.exists():
@@ -59,6 +54,9 @@ def run(detector: Callable[[ir.Table, Any], DetectorResult], params: Any) -> Det
 
 def show(result: DetectorResult, as_json: bool) -> None:
     """Print a result as JSON or as a table of ranked findings with the caveats."""
+    from rich.console import Console
+    from rich.table import Table
+
     if as_json:
         print_json(result.as_dict())
         return
@@ -94,6 +92,8 @@ def rerouting(
     as_json: bool = JSON,
 ) -> None:
     """Conduits whose imports from the sanctioner grew while its exports to the target fell."""
+    from shadowtrade.analysis.rerouting import ReroutingParams, detect_rerouting
+
     params = ReroutingParams(target, sanctioner, tuple(resolve_countries(via)), base, year,
                              source=source, group=group)
     show(run(detect_rerouting, params), as_json)
@@ -110,6 +110,8 @@ def mirror_gap(
     as_json: bool = JSON,
 ) -> None:
     """Exports the exporter reports that never show up in the importer's statistics."""
+    from shadowtrade.analysis.mirror_gap import MirrorGapParams, detect_mirror_gap
+
     params = MirrorGapParams(exporter, importer, parse_years(years), base=base, margin=margin,
                              group=group)
     show(run(detect_mirror_gap, params), as_json)
@@ -128,6 +130,8 @@ def unit_values(
     as_json: bool = JSON,
 ) -> None:
     """Unit values (per kg) that jump against their own history and other corridors."""
+    from shadowtrade.analysis.unit_value import UnitValueParams, detect_unit_values
+
     params = UnitValueParams(exporter, importer, parse_years(years), group=group,
                              prefixes=_hs_list(hs) if hs else (), by=by, source=source,
                              min_change=min_change)
@@ -146,6 +150,8 @@ def surges(
     as_json: bool = JSON,
 ) -> None:
     """Controlled goods growing on a corridor faster than the corridor itself."""
+    from shadowtrade.analysis.surges import SurgeParams, detect_surges
+
     params = SurgeParams(exporter, importer, group, base, year, by=by, source=source)
     show(run(detect_surges, params), as_json)
 
@@ -162,6 +168,8 @@ def processing(
     as_json: bool = JSON,
 ) -> None:
     """Inputs and finished goods looping between a sanctioned origin and a processing country."""
+    from shadowtrade.analysis.processing import ProcessingParams, detect_processing
+
     params = ProcessingParams(origin, via, _hs_list(input_hs), _hs_list(output_hs),
                               parse_years(years), base=base, source=source)
     show(run(detect_processing, params), as_json)
@@ -178,6 +186,10 @@ class Check:
 
     def run(self, flows: ir.Table) -> DetectorResult:
         """Run against ``flows`` (or the published fixture)."""
+        import ibis
+
+        from shadowtrade.sources.published import published_flows
+
         if self.published:
             flows = ibis.memtable(published_flows())
         return self.detector(flows, self.params)
@@ -185,6 +197,12 @@ class Check:
 
 def plan_for_target(target: str, base: int, year: int) -> list[Check]:
     """The checks of ``report detectors`` for a target (Russia and North Korea have their own)."""
+    from shadowtrade.analysis.mirror_gap import MirrorGapParams, detect_mirror_gap
+    from shadowtrade.analysis.processing import ProcessingParams, detect_processing
+    from shadowtrade.analysis.rerouting import ReroutingParams, detect_rerouting
+    from shadowtrade.analysis.surges import SurgeParams, detect_surges
+    from shadowtrade.analysis.unit_value import UnitValueParams, detect_unit_values
+
     target = resolve_country(target)
     via = ("ARM", "GEO", "KAZ", "KGZ", "UZB")
     checks = [Check("Re-routing through neighbours",
@@ -213,7 +231,6 @@ def plan_for_target(target: str, base: int, year: int) -> list[Check]:
 def _report_command() -> None:
     """Register ``report detectors`` on the report sub-app (created in ``cli/report.py``)."""
     from shadowtrade.cli.report import report_app
-    from shadowtrade.reports.detectors import render_detectors_html
 
     @report_app.command("detectors")
     def report_detectors(
@@ -223,6 +240,10 @@ def _report_command() -> None:
         year: int = typer.Option(2023, "--year", help="Year to compare."),
     ) -> None:
         """One HTML page of evasion findings for a target, with charts, sources and caveats."""
+        from shadowtrade.reports.detectors import render_detectors_html
+
+        from rich.console import Console
+
         code = resolve_country(target)
         checks = plan_for_target(code, base, year)
         outcomes: list[tuple[str, DetectorResult | None, str | None]] = []

@@ -5,6 +5,8 @@ Files go under ``<home>/downloads`` (``--out`` to choose); ``data load --mirror`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,17 +23,19 @@ from rich.progress import (
 )
 
 from shadowtrade.cli.app import STATE, err_console, print_json, settings
-from shadowtrade.cli.data import data_app
-from shadowtrade.sources.fetch import SOURCES, Fetched, FetchOptions, fetch
-from shadowtrade.sources.loader import load_file, mirror_files
-from shadowtrade.warehouse import Warehouse
+from shadowtrade.cli.data import data_app, summarise
+from shadowtrade.sources.formats import FETCH_SOURCES
+
+if TYPE_CHECKING:  # imported where used: they start slowly
+    from shadowtrade.sources.fetch import Fetched
+
 
 ByteProgress = Callable[[str, int, "int | None"], None]
 
 
 @data_app.command("fetch")
 def fetch_command(
-    source: str = typer.Argument(..., help=f"One of: {', '.join(SOURCES)}."),
+    source: str = typer.Argument(..., help=f"One of: {', '.join(FETCH_SOURCES)}."),
     mirror: Path = typer.Option(None, "--mirror", help="Copy the files from this local mirror."),
     out: Path = typer.Option(None, "--out", help="Where files go (default: <home>/downloads)."),
     base_url: str = typer.Option(None, "--base-url",
@@ -50,6 +54,8 @@ def fetch_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
 ) -> None:
     """Download SOURCE's files from its publisher (or copy them from --mirror DIR)."""
+    from shadowtrade.sources.fetch import FetchOptions, fetch
+
     target = out or settings().downloads_dir
     options = FetchOptions(release=release, revision=revision, periods=tuple(period or ()),
                            reporter=reporter, partner=partner, flow=flow, freq=freq,
@@ -75,11 +81,18 @@ def _as_dict(item: Fetched) -> dict[str, object]:
 
 
 def _load(target: Path) -> None:
+    from shadowtrade.sources.loader import load_file, mirror_files
+    from shadowtrade.warehouse import Warehouse
+
+    loaded = False
     with Warehouse(settings().warehouse_path) as warehouse:
         for path, fmt in mirror_files(target):
             result = load_file(warehouse, path, fmt)
             state = "already loaded" if result.skipped else f"{result.rows:,} rows loaded"
             err_console.print(f"{path.name}: {state}", highlight=False)
+            loaded = loaded or not result.skipped
+        if loaded:  # as data load does: the detectors' per-pair sums
+            summarise(warehouse, quiet=False)
 
 
 @contextmanager

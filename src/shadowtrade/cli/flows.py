@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from shadowtrade.analysis.flows import BY_CHOICES, FlowQuery, corridor_series
+from shadowtrade.analysis.breakdowns import BY_CHOICES
 from shadowtrade.cli.app import app, print_json, settings
 from shadowtrade.cli.options import CSV, JSON, SOURCE, YEARS
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.model.codes import parse_years
 from shadowtrade.reference.countries import resolve_country
-from shadowtrade.reference.groups import get_group
-from shadowtrade.warehouse.engine import open_flows
+
+if TYPE_CHECKING:  # imported where used: they start slowly
+    import pandas as pd
+    from shadowtrade.analysis.flows import FlowQuery
 
 
 @app.command("flows")
@@ -34,6 +33,9 @@ def flows(
     as_csv: bool = CSV,
 ) -> None:
     """Trade from EXPORTER to IMPORTER, each publisher's report kept apart."""
+    from shadowtrade.analysis.flows import FlowQuery
+    from shadowtrade.reference.groups import get_group
+
     for name in group or []:
         get_group(name)
     query = FlowQuery(
@@ -52,6 +54,9 @@ def flows(
 
 def run_flows(query: FlowQuery) -> pd.DataFrame:
     """Execute a corridor query against the warehouse; a clear error when nothing matches."""
+    from shadowtrade.analysis.flows import corridor_series
+    from shadowtrade.warehouse.engine import open_flows
+
     config = settings()
     path = config.warehouse_path
     if config.engine == "duckdb" and not path.exists():
@@ -80,6 +85,8 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _plain(value: Any) -> Any:
+    import pandas as pd
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if hasattr(value, "item"):
@@ -92,6 +99,9 @@ def _plain(value: Any) -> Any:
 
 
 def _print_table(frame: pd.DataFrame, query: FlowQuery) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"Trade {query.exporter} → {query.importer}")
     for column in frame.columns:
         table.add_column(column, justify="right" if frame[column].dtype.kind in "fi" else "left")

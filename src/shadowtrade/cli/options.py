@@ -7,13 +7,6 @@ from contextlib import contextmanager
 from typing import Callable
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from shadowtrade.cli.app import STATE, err_console
 
@@ -28,6 +21,8 @@ SOURCE = typer.Option(
 @contextmanager
 def row_progress(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr counting rows; yields the callback that advances it."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     if STATE.quiet or not err_console.is_terminal:
         yield lambda _rows: None
         return

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from shadowtrade.analysis.exposure import corridor_exposure
 from shadowtrade.cli.app import app, err_console, print_json, settings
 from shadowtrade.cli.options import CSV, JSON, SOURCE
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.model.codes import normalise_hs_code, parse_years
 from shadowtrade.reference.countries import countries, is_group, resolve_country
-from shadowtrade.reports.overlap import overlap_csv, render_overlap_html
-from shadowtrade.rules.evaluate import CheckResult, FlowQuery, check_flow
-from shadowtrade.rules.loader import RuleBook, load_rulebook
-from shadowtrade.rules.overlap import overlap_table
-from shadowtrade.warehouse.engine import open_flows
+
+if TYPE_CHECKING:  # imported where used: they start slowly
+    from shadowtrade.rules.evaluate import CheckResult
+    from shadowtrade.rules.loader import RuleBook
+
 
 regimes_app = typer.Typer(
     help="Sanctions regimes as data: list rules, judge a flow, overlap table, corridor exposure.",
@@ -54,6 +52,8 @@ def target_iso2(text: str) -> str:
 
 
 def _book(rules: Path | None) -> RuleBook:
+    from shadowtrade.rules.loader import load_rulebook
+
     return load_rulebook(rules)
 
 
@@ -64,6 +64,8 @@ def list_rules(
     as_json: bool = JSON,
 ) -> None:
     """List the encoded rules with their citation, direction, dates and confidence."""
+    from rich.table import Table
+
     book = _book(rules)
     chosen = book.for_target(target_iso2(target) if target else None)
     rows: list[dict[str, Any]] = [
@@ -105,6 +107,8 @@ def check(
     as_json: bool = JSON,
 ) -> None:
     """Which encoded measures reach one flow, how strongly, and whom they bind."""
+    from shadowtrade.rules.evaluate import FlowQuery, check_flow
+
     query = FlowQuery(
         country_iso3(exporter), country_iso3(importer), normalise_hs_code(hs),
         parse_date(date) if date else dt.date.today(), hs_revision, value,
@@ -142,6 +146,9 @@ def overlap(
     as_csv: bool = CSV,
 ) -> None:
     """The table of overlapping restrictions: rows down, UN/US/EU/UK/JP across."""
+    from shadowtrade.reports.overlap import overlap_csv, render_overlap_html
+    from shadowtrade.rules.overlap import overlap_table
+
     on = parse_date(date) if date else dt.date.today()
     table = overlap_table(target_iso2(target), by, on, _book(rules)).as_dict()
     if out is not None:
@@ -156,6 +163,8 @@ def overlap(
 
 
 def _print_overlap(table: dict) -> None:
+    from rich.table import Table
+
     grid = Table("row", "direction", *table["authorities"], title=f"{table['target']} on {table['date']}")
     for row in table["rows"]:
         cells = []
@@ -176,6 +185,9 @@ def exposure(
     as_json: bool = JSON,
 ) -> None:
     """Value of a corridor's trade under each status, per year and authority."""
+    from shadowtrade.analysis.exposure import corridor_exposure
+    from shadowtrade.warehouse.engine import open_flows
+
     span = parse_years(years)
     config = settings()
     path = config.warehouse_path
@@ -192,6 +204,8 @@ def exposure(
 
 
 def _print_exposure(report: dict) -> None:
+    from rich.table import Table
+
     query = report["query"]
     totals = {t["year"]: t["value"] for t in report["totals"]}
     grid = Table("year", "authority", "status", "value", "share", "rules",

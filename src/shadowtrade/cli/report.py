@@ -8,25 +8,23 @@ touches the warehouse); ``reports.corridor`` renders the results.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import typer
 
-from shadowtrade.analysis.flows import FlowQuery, corridor_series, sources_for, top_movers
 from shadowtrade.cli.app import app, err_console, settings
 from shadowtrade.cli.options import SOURCE, YEARS
 from shadowtrade.errors import NoDataError, UsageError
 from shadowtrade.model.codes import parse_years
 from shadowtrade.reference.countries import resolve_countries, resolve_country
-from shadowtrade.reports.corridor import (
-    CorridorResults, default_base_year, primary_source, render_corridor,
-    render_partner_comparison,
-)
-from shadowtrade.reports.charts import drop_partial_years
-from shadowtrade.reports.page import SourceNote
-from shadowtrade.warehouse import Warehouse
-from shadowtrade.warehouse.status import flow_status
+
+if TYPE_CHECKING:  # imported where used: they start slowly
+    import pandas as pd
+    from shadowtrade.analysis.flows import FlowQuery
+    from shadowtrade.reports.corridor import CorridorResults
+    from shadowtrade.reports.page import SourceNote
+    from shadowtrade.warehouse import Warehouse
+
 
 report_app = typer.Typer(help="Write self-contained HTML reports.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -36,6 +34,8 @@ LOAD_HINT = "load it with: shadowtrade data load --mirror ../shared/data"
 
 def open_warehouse() -> Warehouse:
     """The warehouse of the running command, read-only; a clear error when there is none."""
+    from shadowtrade.warehouse import Warehouse
+
     path = settings().warehouse_path
     if not path.exists():
         raise NoDataError(f"no warehouse at {path}: {LOAD_HINT}")
@@ -44,6 +44,10 @@ def open_warehouse() -> Warehouse:
 
 def source_notes(warehouse: Warehouse, query: FlowQuery) -> tuple[SourceNote, ...]:
     """Source notes of a corridor: ``sources_for`` joined to the load log (dataset, load date)."""
+    from shadowtrade.analysis.flows import sources_for
+    from shadowtrade.reports.page import SourceNote
+    from shadowtrade.warehouse.status import flow_status
+
     held = sources_for(warehouse.table("flows"), query).execute()
     status = {(row["source"], row["release"]): row for row in flow_status(warehouse)}
     notes = []
@@ -65,6 +69,9 @@ def _no_data(query: FlowQuery) -> NoDataError:
 
 def _detail(warehouse: Warehouse, query: FlowQuery, by: str) -> pd.DataFrame:
     """The breakdown of the corridor for the first source (by preference) that has HS detail."""
+    from shadowtrade.analysis.flows import FlowQuery, corridor_series
+    from shadowtrade.reports.corridor import primary_source
+
     flows = warehouse.table("flows")
     frame = corridor_series(flows, FlowQuery(query.exporter, query.importer, query.years,
                                              query.source, by=by)).execute()  # type: ignore[arg-type]
@@ -80,6 +87,10 @@ def gather_corridor(warehouse: Warehouse, query: FlowQuery, *, by: str = "sectio
     ``by`` is ``section`` or ``group``; the top movers are HS4 headings between the base year
     (2021 when covered, else the first year) and the last complete year of the detail source.
     """
+    from shadowtrade.analysis.flows import FlowQuery, corridor_series, top_movers
+    from shadowtrade.reports.charts import drop_partial_years
+    from shadowtrade.reports.corridor import CorridorResults, default_base_year
+
     if by not in ("section", "group"):
         raise UsageError(f"unknown --by '{by}' for a corridor report: use section or group")
     flows = warehouse.table("flows")
@@ -108,6 +119,10 @@ def gather_partners(warehouse: Warehouse, exporter: str, partners: list[str],
                     years: tuple[int, int] | None, source: str | None) -> tuple[pd.DataFrame,
                                                                                 tuple[SourceNote, ...]]:
     """The total series from one exporter to each partner (one source), and their sources."""
+    import pandas as pd
+    from shadowtrade.analysis.flows import FlowQuery, corridor_series
+    from shadowtrade.reports.corridor import primary_source
+
     flows = warehouse.table("flows")
     frames, notes = [], {}
     for partner in partners:
@@ -149,6 +164,9 @@ def corridor(
     svg: bool = SVG,
 ) -> None:
     """The trade corridor EXPORTER → IMPORTER as one self-contained HTML page."""
+    from shadowtrade.analysis.flows import FlowQuery
+    from shadowtrade.reports.corridor import render_corridor
+
     query = FlowQuery(resolve_country(exporter), resolve_country(importer),
                       parse_years(years) if years else None, source)
     options = _chart_options(png_dir, svg)
@@ -170,6 +188,8 @@ def partners(
     svg: bool = SVG,
 ) -> None:
     """One exporter's trade with several partners, indexed to a base year (HTML plus chart)."""
+    from shadowtrade.reports.corridor import render_partner_comparison
+
     codes = resolve_countries(importers)
     if not codes:
         raise UsageError("no partners given: list them as RUS,ARM,GEO")

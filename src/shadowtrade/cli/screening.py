@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-from rich.table import Table
 
 from shadowtrade.cli.app import STATE, app, err_console, print_json, settings
 from shadowtrade.cli.options import JSON
 from shadowtrade.errors import UsageError
-from shadowtrade.screening import batch, loading
-from shadowtrade.screening.engine import DEFAULT_LIMIT, DEFAULT_THRESHOLD, Screener, compare
-from shadowtrade.screening.query import ScreenQuery
-from shadowtrade.sources.lists.catalog import datasets_named, read_list
-from shadowtrade.sources.lists.diff import diff_entities
-from shadowtrade.sources.lists.fetch import fetch_lists
-from shadowtrade.warehouse import Warehouse
+from shadowtrade.screening.defaults import DEFAULT_LIMIT, DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:  # imported where used: they start slowly
+    from shadowtrade.screening import batch
+    from shadowtrade.screening.engine import Screener
+
 
 lists_app = typer.Typer(help="Sanctions lists: fetch, load, status, diff, export.",
                         no_args_is_help=True)
@@ -36,6 +34,9 @@ def lists_load(
     as_json: bool = JSON,
 ) -> None:
     """Load lists; each list replaces its previous version atomically."""
+    from shadowtrade.screening import loading
+    from shadowtrade.warehouse import Warehouse
+
     if not files and mirror is None:
         raise UsageError("give list files to load, or --mirror DIR to load every list under "
                          "DIR/sanctions")
@@ -65,6 +66,11 @@ def _announce(quiet: bool):  # type: ignore[no-untyped-def]
 @lists_app.command("status")
 def lists_status(as_json: bool = JSON) -> None:
     """Per list: publisher, publication date, entities, names, file hash."""
+    from rich.console import Console
+    from rich.table import Table
+    from shadowtrade.screening import loading
+    from shadowtrade.warehouse import Warehouse
+
     with Warehouse(settings().warehouse_path) as warehouse:
         held = loading.status(warehouse)
     if as_json:
@@ -82,6 +88,9 @@ def lists_diff(old: Path = typer.Argument(..., help="Older version of a list fil
                new: Path = typer.Argument(..., help="Newer version of the same list."),
                as_json: bool = JSON) -> None:
     """Designations added, removed and changed between two versions of a list."""
+    from shadowtrade.sources.lists.catalog import read_list
+    from shadowtrade.sources.lists.diff import diff_entities
+
     before, after = read_list([old]), read_list([new])
     result = diff_entities(before.entities, after.entities)
     if as_json:
@@ -107,6 +116,12 @@ def lists_fetch(
     load: bool = typer.Option(False, "--load", help="Load the fetched lists afterwards."),
 ) -> None:
     """Download the official list files (progress bar) into HOME/downloads/sanctions."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+    from shadowtrade.screening import loading
+    from shadowtrade.sources.lists.catalog import datasets_named
+    from shadowtrade.sources.lists.fetch import fetch_lists
+    from shadowtrade.warehouse import Warehouse
+
     target = settings().downloads_dir
     columns = [TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                TransferSpeedColumn()]
@@ -132,6 +147,9 @@ def lists_fetch(
 def lists_export(output: Path = typer.Option(..., "--output", help="FtM JSON-lines file."),
                  dataset: list[str] = DATASET) -> None:
     """Export the loaded lists as FollowTheMoney JSON lines."""
+    from shadowtrade.screening import loading
+    from shadowtrade.warehouse import Warehouse
+
     with Warehouse(settings().warehouse_path) as warehouse, open(output, "w",
                                                                   encoding="utf-8") as handle:
         count = 0
@@ -160,6 +178,9 @@ def screen(
     as_json: bool = JSON,
 ) -> None:
     """Screen a name (or a CSV of names) against the loaded sanctions lists."""
+    from shadowtrade.screening import batch
+    from shadowtrade.screening.query import ScreenQuery
+
     if input_file is not None:
         options = batch.ScreenOptions(name_column, schema_column, threshold, limit,
                                       tuple(dataset or ()), workers)
@@ -180,6 +201,9 @@ def screen(
 
 
 def _engine(datasets: list[str] | None) -> Screener:
+    from shadowtrade.screening import loading
+    from shadowtrade.warehouse import Warehouse
+
     config = settings()
     with Warehouse(config.warehouse_path, read_only=True) as warehouse:
         return loading.cached_screener(warehouse, config.home / "cache", datasets)
@@ -187,6 +211,8 @@ def _engine(datasets: list[str] | None) -> Screener:
 
 def _run_batch_screen(input_file: Path, output: Path | None,
                       options: batch.ScreenOptions) -> None:
+    from shadowtrade.screening import batch
+
     if output is None:
         raise UsageError("a batch run needs --output FILE.csv for the results")
     engine = _engine(list(options.datasets) or None)
@@ -213,6 +239,9 @@ def _run_spark_screen(input_file: Path, output: Path | None,
 
 
 def _print_results(result: dict) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("score", "match", "caption", "schema", "lists", "why")
     for item in result["results"]:
         why = item["explanation"].get("identifier") or item["explanation"].get("name", {})
@@ -234,6 +263,9 @@ def compare_command(
     as_json: bool = JSON,
 ) -> None:
     """Score two names against each other (or every pair of a CSV)."""
+    from shadowtrade.screening import batch
+    from shadowtrade.screening.engine import compare
+
     if input_file is not None:
         if output is None:
             raise UsageError("a batch comparison needs --output FILE.csv for the scores")
@@ -258,6 +290,9 @@ def serve(host: str = typer.Option("127.0.0.1", "--host"),
           port: int = typer.Option(8000, "--port"),
           dataset: list[str] = DATASET) -> None:
     """Serve the yente-compatible screening API (POST /match/{dataset}, GET /search/…)."""
+    from shadowtrade.screening import loading
+    from shadowtrade.warehouse import Warehouse
+
     import os
 
     import uvicorn

@@ -18,18 +18,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from shadowtrade.errors import NotFoundError, ShadowtradeError, UsageError
+from shadowtrade.screening.bounds import ROUNDING_MARGIN
+from shadowtrade.screening.defaults import DEFAULT_LIMIT, DEFAULT_THRESHOLD
 from shadowtrade.screening.heap import collector_paused
 from shadowtrade.screening.index import CandidateIndex, Prepared
 from shadowtrade.screening.names import compare_names, learn_words
 from shadowtrade.screening.normalise import prepare_name
 from shadowtrade.screening.query import ScreenQuery
-from shadowtrade.screening.bounds import ROUNDING_MARGIN
 from shadowtrade.screening.scoring import (entity_score_bound, names_to_compare, prepare_query,
                                            query_similarities, schemata_compatible,
                                            score_entity_lazily)
 
-DEFAULT_THRESHOLD = 0.7
-DEFAULT_LIMIT = 5
 MAX_LIMIT = 500
 CANDIDATES_PER_RESULT = 3
 MIN_CANDIDATES = 15

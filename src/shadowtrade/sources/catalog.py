@@ -15,9 +15,9 @@ import pyarrow.parquet as pq
 from shadowtrade.errors import DataFileError, UsageError
 from shadowtrade.sources import atlas, baci, comtrade, eurostat, national
 from shadowtrade.sources.flowfile import FlowFile
+from shadowtrade.sources.formats import FORMATS
 from shadowtrade.sources.tabular import sniff_header
 
-FORMATS = ("baci", "comtrade", "eurostat", "national", "atlas")
 _SIGNATURES: list[tuple[str, tuple[str, ...]]] = [
     ("baci", baci.COLUMNS),
     ("comtrade", comtrade.COLUMNS),

@@ -29,11 +29,12 @@ from typing import Any
 import httpx
 
 from shadowtrade.errors import FetchError, MissingExtraError, NoDataError, UsageError
+from shadowtrade.sources.formats import FETCH_SOURCES
 from shadowtrade.warehouse.ingest import file_sha256
 
 Progress = Callable[[str, int, int | None], None]  # (file name, bytes so far, total or None)
 
-SOURCES = ("baci", "comtrade", "eurostat", "atlas")
+SOURCES = FETCH_SOURCES
 OFFICIAL_BASE_URLS = {
     "baci": "https://www.cepii.fr/DATA_DOWNLOAD/baci/data",
     "eurostat": "https://ec.europa.eu/eurostat/api/dissemination/files",
