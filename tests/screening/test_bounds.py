@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from shadowtrade.screening.bounds import Outline, name_score_bound, outline_score_bound
 from shadowtrade.screening.engine import Screener
 from shadowtrade.screening.names import compare_names, pair_similarities
@@ -58,8 +60,9 @@ def test_the_bound_is_never_below_the_score(un_entities: list[dict]) -> None:
     assert checked == 2400
 
 
-def test_matches_only_finds_the_matches_a_full_screen_finds(engine: Screener,
-                                                            un_entities: list[dict]) -> None:
+def test_matches_only_finds_the_matches_a_full_screen_finds(
+        engine: Screener, un_entities: list[dict], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine.bound_use, "PAYS", -1.0)  # bound every query, paying or not
     matched = 0
     for text in _queries(un_entities, 300, seed=12):
         query = ScreenQuery.build([text])

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shadowtrade.errors import NotFoundError, ShadowtradeError, UsageError
-from shadowtrade.screening.bounds import ROUNDING_MARGIN
+from shadowtrade.screening.bounds import ROUNDING_MARGIN, BoundUse
 from shadowtrade.screening.defaults import DEFAULT_LIMIT, DEFAULT_THRESHOLD
 from shadowtrade.screening.heap import collector_paused
 from shadowtrade.screening.index import CandidateIndex, Prepared
@@ -51,6 +51,7 @@ class Screener:
         with collector_paused():  # see heap.py: a quarter faster, no collector pauses after
             self.index = CandidateIndex(entities, known)
         self.datasets = sorted({d for e in entities for d in e.get("datasets", [])})
+        self.bound_use = BoundUse()  # whether batch runs' score bounds pay, lately
         self.build_seconds = time.perf_counter() - started
 
     @property
@@ -105,21 +106,27 @@ class Screener:
         entries = [self.index.entries[p] for p in positions]
         chosen = [names_to_compare(prepared, entry) for entry in entries]
         known = query_similarities(prepared, entries, chosen)
+        bounding = bool(floor) and self.bound_use.wanted()
+        bounded = skipped = 0
         for position, entry, names in zip(positions, entries, chosen):
             entity = entry.entity
             if only and only.isdisjoint(entity.get("datasets", ())):
                 continue
             if len(perfect) == limit and entity["id"] > perfect[-1]:
                 continue
-            if floor and entity_score_bound(query, entry, prepared, names, known,
-                                            self.index.outlines(position)
-                                            ) < floor - ROUNDING_MARGIN:
-                continue
+            if bounding:
+                bounded += 1
+                if entity_score_bound(query, entry, prepared, names, known,
+                                      self.index.outlines(position)) < floor - ROUNDING_MARGIN:
+                    skipped += 1
+                    continue
             score, explanation = score_entity_lazily(query, entry, prepared, seen, known, names)
             scored.append((score, entity, explanation))
             if score >= 1.0:
                 bisect.insort(perfect, entity["id"])
                 del perfect[limit:]
+        if bounding:
+            self.bound_use.record(bounded, skipped)
         scored.sort(key=lambda item: (-item[0], item[1]["id"]))
         return [(score, entity, None if floor else explain())
                 for score, entity, explain in scored[:limit]]
