@@ -102,9 +102,10 @@ def partner_sums(flows: ir.Table, params: ReroutingParams) -> ir.Table:
     """One scan: the sanctioner's exports in ``base`` and ``year`` per partner and kind of row.
 
     ``flows``: the flow rows, or the warehouse's sums per partner pair (:func:`pair_sums`: the
-    same columns less ``hs_code``, with ``total`` instead), which give the same sums. Only rows the sanctioner reported (or a reconciled source) from the sanctioner or one of its
-    members; summed per ``source``, ``currency``, ``importer``, ``year`` and the flags the
-    preferences need: ``member`` (a member's own row, not a publisher aggregate), ``own`` (the
+    same columns less ``hs_code``, with ``total`` instead), which give the same sums. Only rows
+    the sanctioner reported (or a reconciled source) from the sanctioner or one of its members;
+    summed per ``source``, ``currency``, ``importer``, ``year`` and the flags the preferences
+    need: ``member`` (a member's own row, not a publisher aggregate), ``own`` (the
     sanctioner's aggregate row, e.g. Eurostat's EU27), ``aggregate``, ``total`` (a ``TOTAL``
     row) and ``annual``. A few rows per partner: every later step works on this.
     """

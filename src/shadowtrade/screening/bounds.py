@@ -25,15 +25,16 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from shadowtrade.screening.names import (EXTRA_CANDIDATE_WEIGHT, EXTRA_QUERY_WEIGHT,
-                                         PairSimilarities, compact_similarity)
-from shadowtrade.screening.normalise import PATRONYMIC_WEIGHT, PreparedName, Token
+                                         PairSimilarities, compact_similarity, full_weight)
+from shadowtrade.screening.normalise import PreparedName, Token
 
 ROUNDING_MARGIN = 0.001  # scores are rounded to 3 decimals: a bound this far below may round up
 Word = tuple[str, float, float]  # a word's text, the most and the least it can weigh
 
 
 class Outline(NamedTuple):
-    """What the bound needs of one listed name, found once when the index is built.
+    """What the bound needs of one listed name (made the first time a batch run bounds its
+    entity: ``CandidateIndex.outlines``).
 
     >>> from shadowtrade.screening.normalise import prepare_name as p
     >>> outline = Outline.of(p("Ivan Petrovich SIDOROV"))
@@ -50,13 +51,12 @@ class Outline(NamedTuple):
     def of(cls, name: PreparedName) -> Outline:
         """The outline of a prepared name."""
         if len(name.variants) == 1:  # most names: a word repeated in it is harmless
-            found = tuple((t[0], 1.0 if t[3] == PATRONYMIC_WEIGHT else t[3], t[3])
-                          for t in name.variants[0])  # (text, weight) by position: 110,000 names
+            found = tuple((t.text, full_weight(t.weight), t.weight) for t in name.variants[0])
         else:
             words: dict[str, tuple[float, float]] = {}
             for token in (t for variant in name.variants for t in variant):
                 most, least = words.get(token.text, (0.0, 1.0))
-                words[token.text] = max(most, _full(token.weight)), min(least, token.weight)
+                words[token.text] = max(most, full_weight(token.weight)), min(least, token.weight)
             found = tuple((text, most, least) for text, (most, least) in words.items())
         return cls(found, name.raw.casefold(), bool(name.korean),
                    bool(name.syllables or name.acronym or name.script == "arabic"))
@@ -66,8 +66,8 @@ class BoundUse:
     """Whether bounding a query's candidates pays, from the share the bounds skipped lately.
 
     A bound costs about two fifths of scoring the candidate: it pays when more than that share
-    of the candidates are skipped (made-up customer names: nine in ten), not when most are
-    scored anyway (listed names with typos: six in ten). Every eighth query, and the first
+    of the candidates are skipped (a file of made-up customer names: 86 %), not when most are
+    scored anyway (listed names with typos: 38 % skipped). Every eighth query, and the first
     ones, are bounded whatever the share, to keep it current. Skipping a bound never changes
     a result: it only costs or saves time.
 
@@ -98,10 +98,6 @@ class BoundUse:
         if self.bounded > self.WINDOW:
             self.bounded //= 2
             self.skipped //= 2
-
-
-def _full(weight: float) -> float:
-    return 1.0 if weight == PATRONYMIC_WEIGHT else weight
 
 
 def _scored_otherwise(query: PreparedName, candidate: PreparedName) -> bool:
@@ -135,7 +131,7 @@ def alignment_bound(query: tuple[Token, ...], candidate: Sequence[Word],
                 found = row.get(q.text)
                 if found is not None:
                     paired = True
-                    q_weight = _full(q.weight)
+                    q_weight = full_weight(q.weight)
                     value = (q_weight if q_weight > c_weight else c_weight) * found[0]
                     if value > best.get(i, 0.0):
                         best[i] = value
@@ -194,7 +190,7 @@ def name_score_bound(query: PreparedName, candidate: PreparedName,
     best = compact_similarity(query, candidate)[0]
     for q_tokens in query.variants:
         for c_tokens in candidate.variants:
-            words = [(t.text, _full(t.weight), t.weight) for t in c_tokens]
+            words = [(t.text, full_weight(t.weight), t.weight) for t in c_tokens]
             bound = alignment_bound(q_tokens, words, known)
             if bound > best:
                 best = bound

@@ -461,11 +461,20 @@ def _arabic_similarity(text_a: str, key_a: str, text_b: str, key_b: str) -> tupl
 Alignment = tuple[float, tuple[Token, ...], tuple[Token, ...], list[tuple[int, int, float, str]]]
 
 
+def full_weight(weight: float) -> float:
+    """A word's weight when both names have a patronymic: the patronymic's in full.
+
+    >>> full_weight(PATRONYMIC_WEIGHT), full_weight(0.2)
+    (1.0, 0.2)
+    """
+    return 1.0 if weight == PATRONYMIC_WEIGHT else weight
+
+
 def _weights(tokens: tuple[Token, ...], full: bool) -> list[float | None]:
-    """The words' weights (a patronymic's in full when ``full``); the aligner sets a word's
-    to None once the word is matched."""
+    """The words' weights (:func:`full_weight` when ``full``); the aligner sets a word's to
+    None once the word is matched."""
     if full:
-        return [1.0 if t.weight == PATRONYMIC_WEIGHT else t.weight for t in tokens]
+        return [full_weight(t.weight) for t in tokens]
     return [t[3] for t in tokens]  # Token.weight by position: the innermost loop
 
 

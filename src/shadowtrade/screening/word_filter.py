@@ -100,10 +100,6 @@ class WordFeatures:
                 self._add(token)
         return len(words) - before
 
-    def _features(self, token: Any) -> tuple[Keys, Keys, str]:
-        found = self._words.get(token.text)
-        return found if found is not None else self._add(token)
-
     def may_score(self, query: Sequence[Any], candidate: Sequence[Any]) -> set[tuple[int, int]]:
         """The (query word, candidate word) positions of the pairs whose word similarity may
         be above zero (the others certainly score zero), for two lists of tokens (``text``,

@@ -112,7 +112,7 @@ PAIRS_SCHEMA = pa.schema([
 #: aggregates several times slower, 68 s and 7.9 GB against 40 s for 77 M rows). The
 #: publisher's constant columns (source, currency, frequency, HS revision) enter the two
 #: aggregates as one small integer, ``kind`` (``{kinds}``: one row per combination in the
-#: flows): hashing 7 M distinct corridors on four strings fewer is 1.6x faster.
+#: flows): on 77 M rows and 534 codes, 5.2 s against 5.8-7.2 s with the four strings.
 PRODUCT_SQL = """
     WITH rows AS MATERIALIZED (
         SELECT k.kind, f.year, f.hs_code, f.exporter, f.importer, f.value, f.quantity
@@ -206,14 +206,8 @@ def product_year_sums(flows: ir.Table, codes: pa.Table) -> pa.Table | None:
     con, database, key = found
     wanted = {(r, c) for r, c in zip(codes["hs_revision"].to_pylist(),
                                      codes["hs_code"].to_pylist(), strict=True)}
-    path = derived_folder(database) / f"{SUMS_STEM}_{key}.parquet"
-    cached, covered = _read(path, key, SUMS_SCHEMA)
-    done = wanted if covered == ALL else {(r, c) for r, c in covered or []}
-    missing = sorted(wanted - done)
-    if missing:
-        fresh = _compute_products(con, missing)
-        cached = pa.concat_tables([cached, fresh]) if cached.num_rows else fresh
-        _write(path, key, cached, sorted(done | set(missing)), SUMS_STEM)
+    cached = _completed(database, key, SUMS_STEM, SUMS_SCHEMA, wanted, tuple,
+                        lambda missing: _compute_products(con, missing))
     inside = pa.table({"hs_revision": [r for r, _ in sorted(wanted)],
                        "hs_code": [c for _, c in sorted(wanted)]})
     return cached.join(inside, ["hs_revision", "hs_code"], join_type="inner").select(
@@ -230,14 +224,8 @@ def partner_year_sums(flows: ir.Table, years: list[int]) -> pa.Table | None:
     if found is None:
         return None
     con, database, key = found
-    path = derived_folder(database) / f"{PAIRS_STEM}_{key}.parquet"
-    cached, covered = _read(path, key, PAIRS_SCHEMA)
-    done = set(years) if covered == ALL else {int(y) for y in covered or []}
-    missing = sorted(set(years) - done)
-    if missing:
-        fresh = _compute_pairs(con, missing)
-        cached = pa.concat_tables([cached, fresh]) if cached.num_rows else fresh
-        _write(path, key, cached, sorted(done | set(missing)), PAIRS_STEM)
+    cached = _completed(database, key, PAIRS_STEM, PAIRS_SCHEMA, set(years), int,
+                        lambda missing: _compute_pairs(con, missing))
     return cached.filter(pc.is_in(cached["year"], pa.array(years, pa.int16())))
 
 
@@ -326,6 +314,24 @@ def _members_key(names: list[str], revisions: list[str]) -> str:
     groups = [repr(get_group(name)) for name in names]
     parts = [version("shadowtrade"), names, revisions, groups, files]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:24]
+
+
+def _completed(database: Path, key: str, stem: str, schema: pa.Schema, wanted: set[Any],
+               decode: Callable[[Any], Any], compute: Callable[[list[Any]], pa.Table]
+               ) -> pa.Table:
+    """The summary file ``<stem>_<key>.parquet`` with every item of ``wanted`` (product codes,
+    years) in it: the items it does not cover yet are computed (``compute(missing)``) and added,
+    and the file rewritten. ``decode`` turns an item of the file's covered list (JSON) back into
+    one of ``wanted``."""
+    path = derived_folder(database) / f"{stem}_{key}.parquet"
+    cached, covered = _read(path, key, schema)
+    done = wanted if covered == ALL else {decode(item) for item in covered or []}
+    missing = sorted(wanted - done)
+    if missing:
+        fresh = compute(missing)
+        cached = pa.concat_tables([cached, fresh]) if cached.num_rows else fresh
+        _write(path, key, cached, sorted(done | set(missing)), stem)
+    return cached
 
 
 def _read(path: Path, key: str, schema: pa.Schema) -> tuple[pa.Table, Any]:
