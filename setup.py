@@ -13,7 +13,12 @@ import runpy
 from setuptools import setup
 
 if os.environ.get("SHADOWTRADE_COMPILE") == "1":
-    from mypyc.build import mypycify
+    try:
+        from mypyc.build import mypycify
+    except ImportError as missing:
+        raise SystemExit("SHADOWTRADE_COMPILE=1 needs mypyc, which comes with mypy: run "
+                         "`make compile` (it uses .venv, where mypy is installed), or install "
+                         "mypy and build with pip's --no-build-isolation") from missing
 
     compiled = runpy.run_path("src/shadowtrade/screening/compiled.py")
     compiled["write_manifest"]("src")  # before the build, so that a wheel carries it
