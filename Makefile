@@ -9,7 +9,7 @@ DEMO_HOME := $(CURDIR)/.shadowtrade
 OUT    := out
 ST     := SHADOWTRADE_HOME=$(DEMO_HOME) $(BIN)/shadowtrade --quiet
 
-.PHONY: install demo test test-all test-slow clean system-deps
+.PHONY: install demo test test-all test-slow clean system-deps compile clean-compiled
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,15 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# The screening scorer compiled to C with mypyc (needs a C compiler): 1.5-2x faster batches.
+# An edited source runs as Python until compiled again (src/shadowtrade/screening/compiled.py).
+compile: $(STAMP)
+	SHADOWTRADE_COMPILE=1 $(BIN)/python setup.py --quiet build_ext --inplace
+
+clean-compiled:
+	rm -f src/shadowtrade/screening/*.so src/shadowtrade/screening/compiled_sources.json
+	rm -rf build/temp.* build/shadowtrade build/__native_*
 
 demo: $(STAMP)
 	@mkdir -p $(OUT)

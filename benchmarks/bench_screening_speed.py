@@ -40,6 +40,7 @@ from measure import PeakMemory, machine
 sys.path.insert(0, str(Path(__file__).resolve().parent / "screening_quality"))
 from shadowtrade.screening import loading
 from shadowtrade.screening.batch import ScreenOptions, screen_csv
+from shadowtrade.screening.compiled import scorer_build
 from shadowtrade.screening.engine import EngineHolder, Screener
 from shadowtrade.screening.normalise import prepare_name
 from shadowtrade.screening.query import ScreenQuery
@@ -298,7 +299,7 @@ def main() -> None:
     batch = [perturb(rng.choice(all_names), rng) for _ in range(args.batch)]
     pool_batch = [perturb(rng.choice(all_names), rng) for _ in range(args.batch)]
     started_cpu = time.process_time()
-    report: dict = {"machine": machine()}
+    report: dict = {"machine": machine(), "scorer": scorer_build()}  # compiled or python
     engine, build_stats = build(entities)
     print(json.dumps({"index_build": build_stats}), flush=True)
     for q in warm_up:  # load pypinyin, hanja, regexes once (queries stay distinct)

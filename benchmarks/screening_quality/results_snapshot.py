@@ -1,6 +1,8 @@
 """Identical-results check for speed work on the scorer: the top-5 (id, score) of 3,000+ varied
-queries against every loaded list, and ``compare`` on every labelled pair, saved once and then
-compared exactly (scores to 1e-9) after each change. Also prints the queries' CPU time.
+queries against every loaded list, their batch hits (``matches_only``, the bounded path), and
+``compare`` on every labelled pair, saved once and then compared exactly (scores to 1e-9) after
+each change, or between the compiled and the Python scorer (tests/screening/test_compiled.py).
+Also prints the queries' CPU time.
 
 Run: ``.venv/bin/python benchmarks/screening_quality/results_snapshot.py save|check FILE``
 """
@@ -49,6 +51,12 @@ def queries(all_names: list[str], pairs: list[dict[str, str]]) -> list[str]:
     return found
 
 
+def _differ(saved: list, found: list) -> bool:
+    """Whether two result lists of (id, score) differ: other ids, or a score by over 1e-9."""
+    return ([x[0] for x in saved] != [x[0] for x in found]
+            or any(abs(x[1] - y[1]) > 1e-9 for x, y in zip(saved, found)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("mode", choices=("save", "check"))
@@ -68,19 +76,21 @@ def main() -> None:
     top = [[(r["id"], r["score"]) for r in engine.screen(ScreenQuery.build([q]))["results"]]
            for q in asked]
     query_cpu = time.process_time() - started
+    hits = [[(r["id"], r["score"]) for r in
+             engine.screen(ScreenQuery.build([q]), matches_only=True)["results"]] for q in asked]
     started = time.process_time()
     scores = [compare(p["name1"], p["name2"], p["schema"])["score"] for p in pairs]
     compare_cpu = time.process_time() - started
     print(f"build {build_cpu:.2f} s CPU; {len(asked)} queries {query_cpu:.2f} s CPU; "
           f"{len(pairs)} compares {compare_cpu:.2f} s CPU")
-    current = {"queries": asked, "top": top, "compare": scores}
+    current = {"queries": asked, "top": top, "hits": hits, "compare": scores}
     if args.mode == "save":
         args.file.write_text(json.dumps(current))
         return
     saved = json.loads(args.file.read_text())
-    bad = [q for q, a, b in zip(asked, saved["top"], top)
-           if [x[0] for x in a] != [x[0] for x in b] or
-           any(abs(x[1] - y[1]) > 1e-9 for x, y in zip(a, b))]
+    bad = [q for q, a, b in zip(asked, saved["top"], top) if _differ(a, b)]
+    if "hits" in saved:  # snapshots saved before the batch hits were added lack them
+        bad += [f"{q} (batch hits)" for q, a, b in zip(asked, saved["hits"], hits) if _differ(a, b)]
     bad_pairs = [i for i, (a, b) in enumerate(zip(saved["compare"], scores)) if abs(a - b) > 1e-9]
     print(f"{len(bad)} queries and {len(bad_pairs)} pairs differ")
     for q in bad[:10]:

@@ -12,26 +12,22 @@ running server never sees half an index.
 
 from __future__ import annotations
 
-import bisect
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from shadowtrade.errors import NotFoundError, ShadowtradeError, UsageError
-from shadowtrade.screening.bounds import ROUNDING_MARGIN, BoundUse
+from shadowtrade.screening.bounds import BoundUse
 from shadowtrade.screening.defaults import DEFAULT_LIMIT, DEFAULT_THRESHOLD
 from shadowtrade.screening.heap import collector_paused
 from shadowtrade.screening.index import CandidateIndex, Prepared
 from shadowtrade.screening.names import compare_names, learn_words
 from shadowtrade.screening.normalise import prepare_name
 from shadowtrade.screening.query import ScreenQuery
-from shadowtrade.screening.scoring import (entity_score_bound, names_to_compare, prepare_query,
-                                           query_similarities, schemata_compatible,
-                                           score_entity_lazily)
+from shadowtrade.screening.ranking import best_scored
+from shadowtrade.screening.scoring import schemata_compatible
 
 MAX_LIMIT = 500
-CANDIDATES_PER_RESULT = 3
-MIN_CANDIDATES = 15
 
 
 def check_options(threshold: float, limit: int) -> None:
@@ -87,56 +83,18 @@ class Screener:
 
     def _scored(self, query: ScreenQuery, limit: int, only: set[str], floor: float = 0.0
                 ) -> list[tuple[float, dict[str, Any], dict[str, Any] | None]]:
-        """The ``limit`` best candidates (score, entity, explanation), highest score first,
-        ties in id order; with a ``floor``, only those that may score at least that much are
-        scored, and none is explained.
-
-        Once ``limit`` candidates score 1.0, the most a score can be, a candidate whose id sorts
-        after all of theirs cannot be among the results and is not scored (an exact name of a
-        widely listed entity: the same foundation in nine entries).
-        """
-        prepared = prepare_query(query)
-        wanted = max(MIN_CANDIDATES, limit * CANDIDATES_PER_RESULT)
-        keys = set().union(*(keys for _, keys in prepared))
-        scored = []
-        perfect: list[str] = []  # the smallest ids scoring 1.0 so far, at most ``limit``
-        seen: dict = {}  # name pairs compared for this query (entries repeat names)
-        positions = self.index.candidates([name for name, _ in prepared], query.identifiers,
-                                          wanted, keys)
-        entries = [self.index.entries[p] for p in positions]
-        chosen = [names_to_compare(prepared, entry) for entry in entries]
-        known = query_similarities(prepared, entries, chosen)
-        bounding = bool(floor) and self.bound_use.wanted()
-        bounded = skipped = 0
-        for position, entry, names in zip(positions, entries, chosen):
-            entity = entry.entity
-            if only and only.isdisjoint(entity.get("datasets", ())):
-                continue
-            if len(perfect) == limit and entity["id"] > perfect[-1]:
-                continue
-            if bounding:
-                bounded += 1
-                if entity_score_bound(query, entry, prepared, names, known,
-                                      self.index.outlines(position)) < floor - ROUNDING_MARGIN:
-                    skipped += 1
-                    continue
-            score, explanation = score_entity_lazily(query, entry, prepared, seen, known, names)
-            scored.append((score, entity, explanation))
-            if score >= 1.0:
-                bisect.insort(perfect, entity["id"])
-                del perfect[limit:]
-        if bounding:
-            self.bound_use.record(bounded, skipped)
-        scored.sort(key=lambda item: (-item[0], item[1]["id"]))
-        return [(score, entity, None if floor else explain())
-                for score, entity, explain in scored[:limit]]
+        """The ``limit`` best candidates (score, entity, explanation): see
+        :func:`~shadowtrade.screening.ranking.best_scored`."""
+        return best_scored(self.index, self.bound_use, query, limit, only, floor)
 
     def learn_words(self) -> int:
         """Compute the word features of every listed name now (0.7 s for the 110,000 names of
         every list), so that queries do not pay for them the first time they meet a word; how
-        many words were new."""
-        return learn_words(token for entry in self.index.entries for name in entry.names
-                           for variant in name.variants for token in variant)
+        many words were new. They live as long as the process: like the index, they are put
+        out of the garbage collector's reach (heap.py)."""
+        with collector_paused():
+            return learn_words(token for entry in self.index.entries for name in entry.names
+                               for variant in name.variants for token in variant)
 
     def entity(self, entity_id: str) -> dict[str, Any]:
         """One listed entity by id."""
