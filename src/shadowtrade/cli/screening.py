@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from pathlib import Path
@@ -215,12 +216,22 @@ def _run_batch_screen(input_file: Path, output: Path | None,
 
     if output is None:
         raise UsageError("a batch run needs --output FILE.csv for the results")
+    from shadowtrade.screening.compiled import scorer_build
+
     engine = _engine(list(options.datasets) or None)
+    started = time.perf_counter()
     with open(input_file, encoding="utf-8-sig", newline="") as source, \
             open(output, "w", encoding="utf-8", newline="") as target:
         summary = batch.screen_csv(engine, source, target, options, label=str(input_file))
-    err_console.print(f"screened {summary.rows:,} rows: {summary.rows_with_hits:,} with hits, "
-                      f"{summary.errors:,} errors; wrote {output}", highlight=False)
+    seconds = time.perf_counter() - started
+    build = scorer_build()
+    err_console.print(f"screened {summary.rows:,} rows in {seconds:.1f} s "
+                      f"({summary.rows / max(seconds, 1e-9):,.0f} per second, {build} scorer): "
+                      f"{summary.rows_with_hits:,} with hits, {summary.errors:,} errors; "
+                      f"wrote {output}", highlight=False, soft_wrap=True)
+    if build == "python" and summary.rows >= 10_000:
+        err_console.print("tip: `make compile` builds the compiled scorer, 1.4-1.8 times "
+                          "faster (docs/screening.md)", highlight=False)
 
 
 def _run_spark_screen(input_file: Path, output: Path | None,
