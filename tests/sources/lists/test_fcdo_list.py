@@ -86,12 +86,16 @@ def test_record_without_a_name_is_rejected_and_the_others_kept(tmp_path: Path) -
         ("DPR0901", "record 'DPR0901' has no name")]
 
 
-def test_invalid_date_rejects_the_record_naming_it(tmp_path: Path) -> None:
+def test_an_invalid_date_is_left_out_with_a_note_and_the_person_kept(tmp_path: Path) -> None:
+    # a listed person is screened even when the list misspells a date (as the UN and EU
+    # readers do); the entity says what was left out
     path = _variant(tmp_path, "<DOB>07/08/1965</DOB>", "<DOB>31/02/1965</DOB>")
     parsed = read_fcdo_xml(path)
-    assert len(parsed.entities) == 2
-    assert [(r.raw, r.reason) for r in parsed.rejected] == [
-        ("DPR0900", "record 'DPR0900' has an invalid DOB '31/02/1965'; expected DD/MM/YYYY")]
+    assert len(parsed.entities) == 3 and parsed.rejected == []
+    person = next(e for e in parsed.entities if e.properties["sourceId"] == ["DPR0900"])
+    assert "birthDate" not in person.properties
+    assert ("left out, unreadable: record 'DPR0900' has an invalid DOB '31/02/1965'; expected "
+            "DD/MM/YYYY") in person.properties["notes"]
 
 
 def test_missing_unique_id_and_unknown_type_are_rejected(tmp_path: Path) -> None:

@@ -128,21 +128,27 @@ def test_birth_date_periods(tmp_path: Path, period: tuple, expected: list[str]) 
     assert _by_ref(path)["17616"].properties["birthDate"] == expected
 
 
-def test_invalid_birth_date_rejects_the_party_naming_it(tmp_path: Path) -> None:
+def test_an_invalid_birth_date_is_left_out_with_a_note_and_the_party_kept(
+        tmp_path: Path) -> None:
     path = _variant(tmp_path, (RYU_DOB, RYU_DOB.replace("<Day>7</Day>", "<Day>32</Day>")))
     parsed = read_ofac_advanced(path)
-    assert len(parsed.entities) == 4
-    assert [(r.raw, r.reason) for r in parsed.rejected] == [
-        ("17616", "record '17616' has an invalid Birthdate 1965-8-32")]
+    assert len(parsed.entities) == 5 and parsed.rejected == []
+    party = _by_ref(path)["17616"]
+    assert "birthDate" not in party.properties
+    assert ("left out, unreadable: record '17616' has an invalid Birthdate 1965-8-32"
+            in party.properties["notes"])
 
 
-def test_invalid_entry_date_rejects_the_party(tmp_path: Path) -> None:
+def test_an_invalid_entry_date_is_left_out_with_a_note_and_the_party_kept(
+        tmp_path: Path) -> None:
     path = _variant(tmp_path, ("<Year>2016</Year>\n          <Month>3</Month>",
                                "<Year>2016</Year>\n          <Month>13</Month>"))
     parsed = read_ofac_advanced(path)
-    assert "17616" not in [e.properties["sourceId"][0] for e in parsed.entities]
-    assert [(r.raw, r.reason) for r in parsed.rejected] == [
-        ("17616", "record '17616' has an invalid EntryEvent date 2016-13-2")]
+    assert parsed.rejected == []
+    party = _by_ref(path)["17616"]
+    assert party.properties["program"] and "listingDate" not in party.properties
+    assert ("left out, unreadable: record '17616' has an invalid EntryEvent date 2016-13-2"
+            in party.properties["notes"])
 
 
 def test_party_without_a_name_is_rejected_with_its_entry(tmp_path: Path) -> None:

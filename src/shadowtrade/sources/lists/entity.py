@@ -26,6 +26,16 @@ class ListRecordError(DataFileError):
     """One record of a list file is unusable (it goes to quarantine with this reason)."""
 
 
+def unreadable_note(error: ListRecordError) -> str:
+    """The note an entity keeps about a fact of its record that could not be read and was left
+    out (an impossible date): the entity itself is kept, and screened, without it.
+
+    >>> unreadable_note(ListRecordError("record 'X' has an invalid DOB '31/02/1965'"))
+    "left out, unreadable: record 'X' has an invalid DOB '31/02/1965'"
+    """
+    return f"left out, unreadable: {error}"
+
+
 def clean_name(value: str | None) -> str:
     """Collapse whitespace; an OFAC ``-0-`` or blank is no name.
 

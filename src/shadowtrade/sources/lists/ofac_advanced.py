@@ -22,10 +22,11 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 from xml.etree.ElementTree import Element
 
 from shadowtrade.errors import DataFileError
-from shadowtrade.sources.lists.entity import ListEntity, ListRecordError
+from shadowtrade.sources.lists.entity import ListEntity, ListRecordError, unreadable_note
 from shadowtrade.sources.lists.ofac import PUBLISHER
 from shadowtrade.sources.lists.ofac_reference import (
     FEATURES, References, document_property, feature_values, read_references)
@@ -48,6 +49,17 @@ class _Party:
     locations: list[tuple[str, str]]  # (property, location ID) resolved when all are read
 
 
+class _Entry(NamedTuple):
+    """A sanctions entry: its party's profile, its ID, programmes, listing dates, and notes on
+    dates that could not be read."""
+
+    profile: str
+    entry_id: str
+    programs: list[str]
+    listed: list[str]
+    notes: list[str]
+
+
 @dataclass
 class _Stream:
     """What has been read so far; everything is tied together at the end of the file."""
@@ -59,7 +71,7 @@ class _Stream:
     locations: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     documents: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # by IdentityID
     parties: dict[str, _Party] = field(default_factory=dict)
-    entries: list[tuple[str, str, list[str], list[str]]] = field(default_factory=list)
+    entries: list[_Entry] = field(default_factory=list)
     relations: list[tuple[str, str, str]] = field(default_factory=list)  # from, type, to
     refused: dict[str, str] = field(default_factory=dict)  # profile ID → why
     unread: set[str] = field(default_factory=set)  # profiles rejected as they were read
@@ -203,7 +215,10 @@ def _feature(refs: References, feature: Element, party: _Party, fixed_ref: str) 
     prop, kind = mapping
     for version in children(feature, "FeatureVersion"):
         for period in children(version, "DatePeriod"):
-            party.entity.add(prop, _period(period, label, fixed_ref))
+            try:
+                party.entity.add(prop, _period(period, label, fixed_ref))
+            except ListRecordError as err:  # the party is kept (and screened) without it
+                party.entity.add("notes", unreadable_note(err))
         for location in children(version, "VersionLocation"):
             party.locations.append((prop, location.get("LocationID", "")))
         for detail in children(version, "VersionDetail"):
@@ -229,20 +244,25 @@ def _location(refs: References, location: Element) -> tuple[str, str | None]:
     return address, code if len(code) == 2 else country_code(name)
 
 
-def _sanctions_entry(refs: References, entry: Element) -> tuple[str, str, list[str], list[str]]:
+def _sanctions_entry(refs: References, entry: Element) -> _Entry:
     programs = [child_text(measure, "Comment") for measure in children(entry, "SanctionsMeasure")
                 if refs.text("SanctionsType", measure.get("SanctionsTypeID")) == "Program"]
     dates = [_ymd(date) for event in children(entry, "EntryEvent")
              for date in children(event, "Date")]
     profile = entry.get("ProfileID", "")
-    listed = [_iso(d, "EntryEvent date", profile) for d in dates]
-    return profile, entry.get("ID", ""), programs, [d for d in listed if d]
+    listed, notes = [], []
+    for date in dates:
+        try:
+            listed.append(_iso(date, "EntryEvent date", profile))
+        except ListRecordError as err:  # the party keeps its entry, without this date
+            notes.append(unreadable_note(err))
+    return _Entry(profile, entry.get("ID", ""), programs, [d for d in listed if d], notes)
 
 
 def _assemble(stream: _Stream) -> ParsedList:
     """Tie documents, locations and sanctions entries to their parties."""
     parsed = ParsedList(stream.dataset, PUBLISHER, stream.published, [], stream.rejected)
-    for profile, entry_id, programs, listed in stream.entries:
+    for profile, entry_id, programs, listed, notes in stream.entries:
         party = stream.parties.get(profile)
         if party is None:
             if profile not in stream.unread:  # else the party's own rejection says why
@@ -252,6 +272,7 @@ def _assemble(stream: _Stream) -> ParsedList:
             continue
         party.entity.add("program", programs)
         party.entity.add("listingDate", listed)
+        party.entity.add("notes", notes)
     for source, kind, target in stream.relations:
         if source in stream.parties and target in stream.parties:
             other = stream.parties[target].entity

@@ -20,7 +20,8 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from shadowtrade.errors import DataFileError
-from shadowtrade.sources.lists.entity import ListEntity, ListRecordError, parse_date
+from shadowtrade.sources.lists.entity import (ListEntity, ListRecordError, parse_date,
+                                              unreadable_note)
 from shadowtrade.sources.lists.parsed import ParsedList, Rejected, country_code, imo_digits
 from shadowtrade.sources.lists.xmlsafe import (
     child_text, children, local, parse_xml, path_elements, path_texts)
@@ -64,6 +65,22 @@ def _uk_date(text: str, what: str, unique_id: str) -> str | None:
     return value
 
 
+def _kept_date(text: str, what: str, unique_id: str, unreadable: list[str]) -> str | None:
+    """:func:`_uk_date`, but an unreadable date is left out with a note in ``unreadable``
+    instead of refusing the designation: a listed person is screened even when the list
+    misspells a date.
+
+    >>> notes = []
+    >>> _kept_date("31/02/1965", "DOB", "DPR0900", notes), notes
+    (None, ["left out, unreadable: record 'DPR0900' has an invalid DOB '31/02/1965'; expected DD/MM/YYYY"])
+    """
+    try:
+        return _uk_date(text, what, unique_id)
+    except ListRecordError as err:
+        unreadable.append(unreadable_note(err))
+        return None
+
+
 def _schema(kind: str, unique_id: str) -> str:
     schema = _SCHEMA.get(kind.strip().lower())
     if schema is None:
@@ -77,14 +94,16 @@ def _designation(designation: Element, dataset: str, number: int) -> ListEntity:
     if not unique_id:
         raise ListRecordError(f"designation {number} has no UniqueID")
     primary, strong, weak = _names(designation)
+    unreadable: list[str] = []  # notes on dates left out: the designation is kept without them
     entity = ListEntity.create(
         dataset, unique_id, _schema(child_text(designation, "IndividualEntityShip"), unique_id),
         primary, strong + path_texts(designation, "NonLatinNames", "NonLatinName",
                                      "NameNonLatinScript"),
         program=child_text(designation, "RegimeName"),
-        listingDate=_uk_date(child_text(designation, "DateDesignated"), "DateDesignated",
-                             unique_id),
-        modifiedAt=_uk_date(child_text(designation, "LastUpdated"), "LastUpdated", unique_id),
+        listingDate=_kept_date(child_text(designation, "DateDesignated"), "DateDesignated",
+                               unique_id, unreadable),
+        modifiedAt=_kept_date(child_text(designation, "LastUpdated"), "LastUpdated", unique_id,
+                              unreadable),
         notes=child_text(designation, "OtherInformation")[:2000],
         summary=child_text(designation, "UKStatementofReasons")[:2000],
         phone=path_texts(designation, "PhoneNumbers", "PhoneNumber"),
@@ -93,13 +112,14 @@ def _designation(designation: Element, dataset: str, number: int) -> ListEntity:
     entity.weak_aliases = [name for name in weak if name not in entity.all_names()]
     _addresses(designation, entity)
     if entity.schema == "Person":
-        _individual(designation, entity, unique_id)
+        _individual(designation, entity, unique_id, unreadable)
     elif entity.schema == "Vessel":
         _ship(designation, entity)
     else:
         entity.add("registrationNumber", path_texts(
             designation, "EntityDetails", "Entity", "BusinessRegistrationNumbers",
             "BusinessRegistrationNumber"))
+    entity.add("notes", unreadable)
     return entity
 
 
@@ -129,9 +149,10 @@ def _addresses(designation: Element, entity: ListEntity) -> None:
         entity.add("country", country_code(country))
 
 
-def _individual(designation: Element, entity: ListEntity, unique_id: str) -> None:
+def _individual(designation: Element, entity: ListEntity, unique_id: str,
+                unreadable: list[str]) -> None:
     for person in path_elements(designation, "IndividualDetails", "Individual"):
-        entity.add("birthDate", [_uk_date(dob, "DOB", unique_id) or ""
+        entity.add("birthDate", [_kept_date(dob, "DOB", unique_id, unreadable) or ""
                                  for dob in path_texts(person, "DOBs", "DOB")])
         entity.add("nationality", [country_code(n) or "" for n in
                                    path_texts(person, "Nationalities", "Nationality")])
