@@ -7,7 +7,7 @@ import random
 
 import numpy as np
 
-from shadowtrade.screening.index import _summed
+from shadowtrade.screening.shared_keys import summed as _summed
 from shadowtrade.screening.postings import Postings
 
 

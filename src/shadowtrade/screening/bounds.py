@@ -22,13 +22,14 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from shadowtrade.screening.names import (EXTRA_CANDIDATE_WEIGHT, EXTRA_QUERY_WEIGHT,
                                          PairSimilarities, compact_similarity, full_weight)
 from shadowtrade.screening.normalise import PreparedName, Token
 
-ROUNDING_MARGIN = 0.001  # scores are rounded to 3 decimals: a bound this far below may round up
+# scores are rounded to 3 decimals: a bound this far below may round up
+ROUNDING_MARGIN: Final = 0.001
 Word = tuple[str, float, float]  # a word's text, the most and the least it can weigh
 
 

@@ -32,7 +32,7 @@ PACKAGE = "shadowtrade.screening"
 #: loop). Not the engine and its index: they are pickled (the engine cache), which mypyc's
 #: classes do not support as plain ones do.
 MODULES = ("names", "word_filter", "scoring", "bounds", "normalise", "korean", "qualifiers",
-           "ranking", "query")
+           "ranking", "query", "shared_keys")
 GROUP = f"{PACKAGE}.compiled_scorer"  # the shared library: compiled_scorer__mypyc.<suffix>
 MANIFEST = "compiled_sources.json"
 _HERE = Path(__file__).resolve().parent

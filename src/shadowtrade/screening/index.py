@@ -11,28 +11,23 @@ identifiers) to entities. A query collects the entities sharing its rarest keys.
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
-
 from shadowtrade.screening.bounds import Outline
 from shadowtrade.screening.normalise import PreparedName, prepare_name
 from shadowtrade.screening.postings import Postings
+from shadowtrade.screening.shared_keys import best_sharing
 from shadowtrade.screening.query import normalise_identifier
 
 IDENTIFIER_PROPS = ("passportNumber", "idNumber", "imoNumber", "registrationNumber", "taxNumber",
                     "innCode", "ogrnCode", "mmsi", "leiCode", "swiftBic")
 _IDENTIFIER_SET = frozenset(IDENTIFIER_PROPS)
-MAX_POSTINGS = 1000
-ALWAYS_USED = 2
 _NONE: frozenset = frozenset()  # shared by the many entities without identifiers or weak aliases
 Prepared = tuple[PreparedName, frozenset[str]]  # a name prepared, and its index keys
-RELATIVE_FLOOR = 0.5  # candidates sharing much less than the best one are not scored
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,55 +140,9 @@ class CandidateIndex:
         if keys is None:
             keys = set().union(*(name_keys(name) for name in names))
         keys = keys | {"i" + ident for ident in identifiers}
-        total = max(len(self.entries), 1)
-        found: list[np.ndarray] = []
-        weights: list[float] = []
-        for rank, (size, key) in enumerate(self.postings.sizes(keys)):
-            if rank >= ALWAYS_USED and size > MAX_POSTINGS:
-                break  # common keys add work, not ranking (the rarest are always used)
-            found.append(self.postings[key])
-            weights.append(math.log(1 + total / size) * (10.0 if key[0] == "i" else 1.0))
-        if not found:
-            return []
-        return _best(found, weights, limit)
+        return best_sharing(self.postings, keys, max(len(self.entries), 1), limit)
 
 
 def _entity_keys(entry: IndexedEntity) -> set[str]:
     """Every index key of an entity: its names' keys and its identifiers."""
     return {"i" + ident for ident in entry.identifiers}.union(*entry.keys)
-
-
-def _best(found: list[np.ndarray], weights: list[float], limit: int) -> list[int]:
-    """The ``limit`` positions with the highest summed key weights, best first, without
-    those far below the best.
-
-    >>> _best([np.array([1, 4]), np.array([4, 7])], [1.0, 2.0], 2)
-    [4, 7]
-    """
-    hit, scores = _summed(found, weights)
-    if len(hit) > limit:
-        chosen = np.argpartition(-scores, limit - 1)[:limit]
-        hit, scores = hit[chosen], scores[chosen]
-    order = np.argsort(-scores, kind="stable")
-    floor = scores[order[0]] * RELATIVE_FLOOR
-    return [int(hit[i]) for i in order if scores[i] >= floor]
-
-
-def _summed(found: list[np.ndarray], weights: list[float]) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct positions (ascending) and the sum of the weights of the postings holding
-    each, added in the order of ``found``.
-
-    >>> hit, scores = _summed([np.array([1, 4]), np.array([4, 7])], [1.0, 2.0])
-    >>> hit.tolist(), scores.tolist()
-    ([1, 4, 7], [1.0, 3.0, 2.0])
-    """
-    positions = np.concatenate(found)
-    each = np.repeat(weights, [len(posting) for posting in found])
-    if len(found) == 1:
-        return positions, each
-    order = np.argsort(positions, kind="stable")  # stable: a position's weights stay in order
-    positions, each = positions[order], each[order]
-    starts = np.empty(len(positions), dtype=bool)
-    starts[0] = True
-    np.not_equal(positions[1:], positions[:-1], out=starts[1:])
-    return positions[starts], np.bincount(np.cumsum(starts) - 1, weights=each)

@@ -16,20 +16,22 @@ DPRK ``th``/``ph``, ŏ/eo/o and ŭ/eu/u, hyphens, doubled consonants, and the in
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 import unicodedata
 from functools import lru_cache
 
-_RR_INITIAL = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
-_MR_INITIAL = "k kk n t tt r m p pp s ss - ch tch ch' k' t' p' h".split()
-_RR_MEDIAL = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
-_MR_MEDIAL = "a ae ya yae ŏ e yŏ ye o wa wae oe yo u wŏ we wi yu ŭ ŭi i".split()
-_FINAL = ("- k k k n n n t l k m l l l p l m p p t t ng t t k t p t").split()
+_RR_INITIAL: Final = "g kk n d tt r m b pp s ss - j jj ch k t p h".split()
+_MR_INITIAL: Final = "k kk n t tt r m p pp s ss - ch tch ch' k' t' p' h".split()
+_RR_MEDIAL: Final = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i".split()
+_MR_MEDIAL: Final = "a ae ya yae ŏ e yŏ ye o wa wae oe yo u wŏ we wi yu ŭ ŭi i".split()
+_FINAL: Final = ("- k k k n n n t l k m l l l p l m p p t t ng t t k t p t").split()
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
-COMPOUND_SURNAMES = ("남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방")
+COMPOUND_SURNAMES: Final = ("남궁", "황보", "제갈", "선우", "독고", "사공", "서문", "동방")
 
 # Conventional spellings of common surnames whose key would otherwise differ.
-_SURNAME_VARIANTS = {
+_SURNAME_VARIANTS: Final = {
     "ri": "ri li lee yi i rhee rhie yee lie rhi",
     "bag": "pak park bak bahk paek baek paik pack",
     "joe": "choe choi chwe choy",
@@ -47,20 +49,20 @@ _SURNAME_VARIANTS = {
     "mun": "mun moon",
     "gim": "kim gim",
 }
-_SURNAME_OF = {v: key for key, spellings in _SURNAME_VARIANTS.items()
+_SURNAME_OF: Final = {v: key for key, spellings in _SURNAME_VARIANTS.items()
                for v in spellings.split()}
-COMMON_SURNAMES = frozenset(_SURNAME_OF) | frozenset(
+COMMON_SURNAMES: Final = frozenset(_SURNAME_OF) | frozenset(
     "kang gang cho jo han yun yoon jang chang hong hwang song sin shin nam sim shim ku koo gu "
     "cha myong myeong pang bang ji chi thae tae sok seok ko go kil gil chae kwon gwon ju joo "
     "pae bae ha kye sung son won ma do to um om yim wang min pyon pyeon hyon ok chu ra na".split())
 
-_KEY_RULES = [
+_KEY_RULES: Final = [
     (r"[^a-z]", ""), (r"woo", "u"), (r"eo|eu|oo|ou|u", "o"), (r"ee", "i"),
     (r"tch|ch|tj", "j"), (r"sh", "s"), (r"([tpk])h", r"\1"), (r"k", "g"), (r"p", "b"),
     (r"t", "d"), (r"r", "l"), (r"([gdbsjl])\1", r"\1"), (r"oi", "oe"), (r"([aeio])h$", r"\1"),
     (r"^[ln]y", "y"),
 ]
-_KEY_PATTERNS = [(re.compile(p), r) for p, r in _KEY_RULES]
+_KEY_PATTERNS: Final = [(re.compile(p), r) for p, r in _KEY_RULES]
 
 
 def is_hangul(char: str) -> bool:

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -34,13 +34,13 @@ from shadowtrade.screening.word_filter import WordFeatures
 from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
                                              Token, make_token, name_initials, skeleton)
 
-EXTRA_QUERY_WEIGHT = 0.8  # an unmatched query word (the query said something the name lacks)
-EXTRA_CANDIDATE_WEIGHT = 0.3  # an unmatched listed word (middle names, patronymics)
-COUNTRY_CONFLICT_PENALTY = 0.3  # 'Bank of Iran' is not 'Bank of Syria'
-ACRONYM_SCORE = 0.85
-FINAL_NG_SCORE = 0.8  # YUNG = YUN: the nasal confused, the syllable otherwise the same
-CHINESE_READING_SCORE = 0.8  # each syllable has several Hanja: a reading, not a spelling
-PINYIN_SCORE = 0.95  # the characters' own pinyin, syllables written together or apart
+EXTRA_QUERY_WEIGHT: Final = 0.8  # an unmatched query word (the query said something the name lacks)
+EXTRA_CANDIDATE_WEIGHT: Final = 0.3  # an unmatched listed word (middle names, patronymics)
+COUNTRY_CONFLICT_PENALTY: Final = 0.3  # 'Bank of Iran' is not 'Bank of Syria'
+ACRONYM_SCORE: Final = 0.85
+FINAL_NG_SCORE: Final = 0.8  # YUNG = YUN: the nasal confused, the syllable otherwise the same
+CHINESE_READING_SCORE: Final = 0.8  # each syllable has several Hanja: a reading, not a spelling
+PINYIN_SCORE: Final = 0.95  # the characters' own pinyin, syllables written together or apart
 SURNAME_WEIGHT, GIVEN_WEIGHT = 0.5, 1.0
 
 
@@ -120,7 +120,7 @@ class _Word(NamedTuple):
     group: int  # the given-name group (-1: none)
 
 
-_WORDS: dict[str, _Word] = {}
+_WORDS: Final[dict[str, _Word]] = {}
 
 
 def _word(text: str) -> _Word:
@@ -135,9 +135,9 @@ def _word(text: str) -> _Word:
 
 # word_similarity's cache: one dict per first word, keyed by the second (a lookup on one
 # string whose hash is cached, several times cheaper than an lru_cache on the pair)
-_ROWS: dict[str, dict[str, tuple[float, str]]] = {}
-MAX_CACHED_PAIRS = 2_000_000
-_cached_pairs = [0]
+_ROWS: Final[dict[str, dict[str, tuple[float, str]]]] = {}
+MAX_CACHED_PAIRS: Final = 2_000_000
+_cached_pairs: Final = [0]
 
 
 def word_features(token: Token) -> _Word:
@@ -155,7 +155,7 @@ def word_features(token: Token) -> _Word:
     return found
 
 
-_FEATURES = [WordFeatures(word_features)]
+_FEATURES: Final = [WordFeatures(word_features)]
 
 
 def learn_words(tokens: Iterable[Token]) -> int:
@@ -293,7 +293,7 @@ def _transliterated(text_a: str, text_b: str) -> tuple[float, str]:
     return best
 
 
-_CH = re.compile(r"(?<![ts])ch")  # not the tch, sch of ч and ш
+_CH: Final = re.compile(r"(?<![ts])ch")  # not the tch, sch of ч and ш
 
 
 def _ch_for_kh(text_a: str, text_b: str) -> tuple[float, str]:
@@ -326,7 +326,7 @@ def _rewritten_similarity(new_a: str, new_b: str, text_a: str, text_b: str,
     return (min(similarity, 0.85), why) if similarity >= 0.8 else (0.0, "")
 
 
-_H_FOR_G = re.compile(r"(?<![cdgkpstz])h")  # not the h of kh, sh, ch, zh, th, ph, gh, dh
+_H_FOR_G: Final = re.compile(r"(?<![cdgkpstz])h")  # not the h of kh, sh, ch, zh, th, ph, gh, dh
 
 
 def _h_for_g(text_a: str, text_b: str) -> tuple[float, str]:
@@ -410,8 +410,8 @@ def _spelled_similarity(text_a: str, text_b: str, skel_a: str, skel_b: str
     return 0.0, ""
 
 
-_EDITS = tuple(f"{n} edit(s)" for n in range(4))
-_VOWEL_FOLD = str.maketrans("eo", "iu")
+_EDITS: Final = tuple(f"{n} edit(s)" for n in range(4))
+_VOWEL_FOLD: Final = str.maketrans("eo", "iu")
 
 
 @lru_cache(maxsize=200_000)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import groupby
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from shadowtrade.screening.arabic import script_key
 from shadowtrade.screening.korean import (
@@ -25,7 +25,7 @@ from shadowtrade.screening.qualifiers import (MINOR_WORDS, bracketed_country, co
                                               initials, is_patronymic)
 from shadowtrade.screening.scripts import detect_script, han_to_hangul, han_to_pinyin, to_latin
 
-ORG_FORMS = frozenset(
+ORG_FORMS: Final = frozenset(
     "llc ltd limited co company corp corporation inc incorporated jsc ojsc oao ooo zao pao ao "
     "cjsc pjsc tov plc gmbh ag sa sarl srl bv nv llp lp group holding holdings trading "
     "international intl enterprise enterprises industrial industries the of and for "
@@ -37,44 +37,46 @@ ORG_FORMS = frozenset(
     "selskab selskap bolag yhtio etaireia druzhestvo druzestvo kompanija kompania companhia "
     "compania compagnie grupo groupe gruppo grupa grupul gruppe groep grupp ryhma csoport "
     "skupina akciova akcine akcyjna akciju aktiengesellschaft aktsiaselts des und et".split())
-PARTICLES = frozenset("al el ul ur ud ad ar ash az at as bin ibn bint abu abd de da di del van "
-                      "von der la le du y".split())  # al also as assimilated (ar-Rahman)
-TITLES = frozenset("mr mrs ms miss dr prof sir".split())
+# al also as assimilated (ar-Rahman)
+PARTICLES: Final = frozenset("al el ul ur ud ad ar ash az at as bin ibn bint abu abd de da di "
+                             "del van von der la le du y".split())
+TITLES: Final = frozenset("mr mrs ms miss dr prof sir".split())
 # Religious and social honorifics of Arabic, Persian, Pashto and Urdu names (a pilgrim, a
 # descendant of the Prophet, a cleric, a Quran reciter), in Latin spellings and as Arabic
 # script transliterates (سيد syd, حاجی hajy, ملا mla): one list writes them, another not.
 # Kept, since some are also names (Sayed), but weighing little.
-HONORIFICS = frozenset("haji hajji hadji alhaj alhajj hajy seyed seyyed sayed sayyed sayyid "
+HONORIFICS: Final = frozenset("haji hajji hadji alhaj alhajj hajy seyed seyyed sayed sayyed sayyid "
                        "syed syd mullah mulla mla mawlawi maulvi mawlvi molvi mwlwy mawlana "
                        "maulana mwlana sheikh shaikh shaykh sheik qari".split())
-HONORIFIC_WEIGHT = 0.3
-MAX_TOKENS = 12
-ORG_FORM_WEIGHT = 0.2  # LLC, OOO, JSC, Company: what kind of body, not which one
-QUALIFIER_WEIGHT = 0.1  # 'of the DPRK': says where, not who
-PATRONYMIC_WEIGHT = 0.4  # one list writes the patronymic, another leaves it out
+HONORIFIC_WEIGHT: Final = 0.3
+MAX_TOKENS: Final = 12
+ORG_FORM_WEIGHT: Final = 0.2  # LLC, OOO, JSC, Company: what kind of body, not which one
+QUALIFIER_WEIGHT: Final = 0.1  # 'of the DPRK': says where, not who
+PATRONYMIC_WEIGHT: Final = 0.4  # one list writes the patronymic, another leaves it out
 
 # Applied in order, as plain replacements (str.replace is fast); see skeleton() for the rest.
-_SKELETON_BEFORE_J = (("dzh", "Z"), ("dj", "Z"), ("zh", "Z"), ("x", "ks"), ("ph", "f"),
-                      ("w", "v"), ("kh", "h"), ("ck", "k"), ("q", "k"), ("th", "t"), ("dh", "d"),
-                      ("tj", "ch"), ("sj", "sh"), ("tch", "ch"), ("sch", "sh"), ("tz", "ts"),
-                      ("ts", "C"), ("y", "i"))
-_SKELETON_AFTER_J = (("ou", "u"), ("oo", "u"), ("ee", "i"))
-_J_BEFORE_VOWEL = re.compile(r"j(?=[aeiou]|$)|(?<=[aeiou])j")
-_HARD_C = re.compile(r"c(?![eihC])")  # Concern = Kontsern; ce/ci stay (Centr = Tsentr)
-_IOTATED = re.compile(r"(?<=[aeiou])ie")  # Makeyeva = Makeeva (after y became i)
-_SPLIT = re.compile(r"[^\w]+|_")
-_VOWELS = re.compile(r"[aeiou]")
-_DOUBLED = re.compile(r"(.)\1")
-_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
-_BRACKETED = re.compile(r"[(\[]([^)\]]*)[)\]]")
-_ALTERNATIVES = re.compile(r"(?<=\w\w)\s*/\s*(?=\w\w)")  # not J/V, I/E
+_SKELETON_BEFORE_J: Final = (
+    ("dzh", "Z"), ("dj", "Z"), ("zh", "Z"), ("x", "ks"), ("ph", "f"), ("w", "v"), ("kh", "h"),
+    ("ck", "k"), ("q", "k"), ("th", "t"), ("dh", "d"), ("tj", "ch"), ("sj", "sh"), ("tch", "ch"),
+    ("sch", "sh"), ("tz", "ts"), ("ts", "C"), ("y", "i"))
+_SKELETON_AFTER_J: Final = (("ou", "u"), ("oo", "u"), ("ee", "i"))
+_J_BEFORE_VOWEL: Final = re.compile(r"j(?=[aeiou]|$)|(?<=[aeiou])j")
+_HARD_C: Final = re.compile(r"c(?![eihC])")  # Concern = Kontsern; ce/ci stay (Centr = Tsentr)
+_IOTATED: Final = re.compile(r"(?<=[aeiou])ie")  # Makeyeva = Makeeva (after y became i)
+_SPLIT: Final = re.compile(r"[^\w]+|_")
+_VOWELS: Final = re.compile(r"[aeiou]")
+_DOUBLED: Final = re.compile(r"(.)\1")
+_INNER_HYPHEN: Final = re.compile(r"(?<=\w)-(?=\w)")
+_BRACKETED: Final = re.compile(r"[(\[]([^)\]]*)[)\]]")
+_ALTERNATIVES: Final = re.compile(r"(?<=\w\w)\s*/\s*(?=\w\w)")  # not J/V, I/E
 # Belarusian spellings of names Russian spells with e and ov (Piatrouna = Petrovna,
 # Valiantsina = Valentina, Novikau = Novikov, Novikava = Novikova), and the unstressed o of
 # Ukrainian -enko surnames written a (Lukashenka = Lukashenko, Mishchanka = Mishchenko).
-_BELARUSIAN = ((re.compile(r"(?<=[bdfghklmnprstvz])i[iy]?a(?=[bdfghklmnprstvz])"), "e"),
-               (re.compile(r"(?<=[aeiou])u(?=n[ai]$)"), "v"), (re.compile(r"au$"), "ov"),
-               (re.compile(r"(?<=[bdfghklmnprstvz])ava$"), "ova"),
-               (re.compile(r"(?<=[cs]h)anka$|enka$"), "enko"))
+_BELARUSIAN: Final = (
+    (re.compile(r"(?<=[bdfghklmnprstvz])i[iy]?a(?=[bdfghklmnprstvz])"), "e"),
+    (re.compile(r"(?<=[aeiou])u(?=n[ai]$)"), "v"), (re.compile(r"au$"), "ov"),
+    (re.compile(r"(?<=[bdfghklmnprstvz])ava$"), "ova"),
+    (re.compile(r"(?<=[cs]h)anka$|enka$"), "enko"))
 
 
 def _belarusian(word: str) -> str:
@@ -303,7 +305,7 @@ def _honorifics_down(tokens: tuple[Token, ...]) -> tuple[Token, ...]:
                  for t in tokens)
 
 
-_ARTICLE = re.compile("(?<![^\\s\\-])\u0627\u0644(?=\\w\\w)")  # ال joined to a word
+_ARTICLE: Final = re.compile("(?<![^\\s\\-])\u0627\u0644(?=\\w\\w)")  # ال joined to a word
 
 
 def _prepare_arabic(text: str) -> PreparedName:

@@ -14,11 +14,13 @@ for the name ("FTB" for Foreign Trade Bank).
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 from functools import lru_cache
 
 # Common names the country tables lack, as lower-case words (apostrophes removed).
-_EXTRA_COUNTRIES = {
+_EXTRA_COUNTRIES: Final = {
     "kp": ("dprk", "north korea", "korea dprk", "democratic peoples republic of korea"),
     "kr": ("south korea", "republic of korea"),
     "ru": ("russia", "russian federation"), "ir": ("iran", "islamic republic of iran"),
@@ -27,11 +29,11 @@ _EXTRA_COUNTRIES = {
     "gb": ("uk", "united kingdom", "great britain"), "us": ("usa", "united states"),
     "ve": ("venezuela",), "su": ("ussr", "soviet union"),
 }
-PATRONYMIC_ENDINGS = ("ovich", "evich", "avich", "ovitch", "evitch", "ovitj", "evitj", "ovych",
-                      "ovna", "evna", "avna", "ievna", "ivna", "ichna")
-_WORD = re.compile(r"[a-z0-9]+")
-_END_BRACKET = re.compile(r"[\[(]([^\])]+)[\])]\s*$")
-MINOR_WORDS = frozenset(("of", "the", "and", "for", "in"))
+PATRONYMIC_ENDINGS: Final = ("ovich", "evich", "avich", "ovitch", "evitch", "ovitj", "evitj",
+                              "ovych", "ovna", "evna", "avna", "ievna", "ivna", "ichna")
+_WORD: Final = re.compile(r"[a-z0-9]+")
+_END_BRACKET: Final = re.compile(r"[\[(]([^\])]+)[\])]\s*$")
+MINOR_WORDS: Final = frozenset(("of", "the", "and", "for", "in"))
 
 
 def _words(text: str) -> tuple[str, ...]:

@@ -12,6 +12,8 @@ shadowtrade.errors.UsageError: the name is empty: give a name with at least one 
 
 from __future__ import annotations
 
+from typing import Final
+
 import re
 from dataclasses import dataclass
 
@@ -19,8 +21,8 @@ from shadowtrade.errors import UsageError
 from shadowtrade.sources.lists.entity import SCHEMATA, parse_date
 from shadowtrade.sources.lists.parsed import country_code
 
-MAX_NAME_LENGTH = 1000
-QUERY_SCHEMATA = SCHEMATA + ("Thing",)
+MAX_NAME_LENGTH: Final = 1000
+QUERY_SCHEMATA: Final = SCHEMATA + ("Thing",)
 
 
 def normalise_identifier(value: str) -> str:

@@ -14,7 +14,7 @@ Python object.
 from __future__ import annotations
 
 import bisect
-from typing import Any
+from typing import Any, Final
 
 from shadowtrade.screening.bounds import ROUNDING_MARGIN, BoundUse
 from shadowtrade.screening.index import CandidateIndex
@@ -22,8 +22,8 @@ from shadowtrade.screening.query import ScreenQuery
 from shadowtrade.screening.scoring import (entity_score_bound, names_to_compare, prepare_query,
                                            query_similarities, score_entity_lazily)
 
-CANDIDATES_PER_RESULT = 3
-MIN_CANDIDATES = 15
+CANDIDATES_PER_RESULT: Final = 3
+MIN_CANDIDATES: Final = 15
 Scored = tuple[float, dict[str, Any], dict[str, Any] | None]  # score, entity, explanation
 
 

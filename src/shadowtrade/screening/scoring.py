@@ -16,7 +16,7 @@ Birth date, nationality and schema mismatches lower the score; an identical iden
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Final
 
 from shadowtrade.screening.bounds import Outline, outline_score_bound
 from shadowtrade.screening.index import IndexedEntity, name_keys
@@ -25,14 +25,14 @@ from shadowtrade.screening.names import NameScore, PairSimilarities, compare_nam
 from shadowtrade.screening.normalise import PreparedName, prepare_name
 from shadowtrade.screening.query import ScreenQuery
 
-WEAK_ALIAS_FACTOR = 0.9
-NAMES_PER_ENTITY = 3  # listed names compared per entity: those sharing the most index keys
-SCHEMA_PENALTY = 0.35
-COUNTRY_PENALTY = 0.15
-BIRTH_YEAR_PENALTY = 0.25
-BIRTH_DAY_PENALTY = 0.1
-_FAMILIES = {"Person": "person", "Organization": "org", "Company": "org", "Vessel": "vessel",
-             "Aircraft": "aircraft"}
+WEAK_ALIAS_FACTOR: Final = 0.9
+NAMES_PER_ENTITY: Final = 3  # listed names compared per entity: those sharing the most index keys
+SCHEMA_PENALTY: Final = 0.35
+COUNTRY_PENALTY: Final = 0.15
+BIRTH_YEAR_PENALTY: Final = 0.25
+BIRTH_DAY_PENALTY: Final = 0.1
+_FAMILIES: Final = {"Person": "person", "Organization": "org", "Company": "org",
+                     "Vessel": "vessel", "Aircraft": "aircraft"}
 
 
 def schemata_compatible(query: str, candidate: str) -> bool:
@@ -77,7 +77,7 @@ def query_similarities(prepared_query: PreparedQuery, entries: list[IndexedEntit
     return pair_similarities(query_words, candidate_words)
 
 
-_ONLY_NAME = range(1)
+_ONLY_NAME: Final = range(1)
 
 
 def compared_names(entry: IndexedEntity, wanted: set[str]) -> list[int] | range:

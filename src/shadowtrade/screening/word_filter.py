@@ -27,18 +27,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import cdist
 
-EDITABLE = 3  # skeletons shorter than this are compared on keys only
-SPARE_EDITS = 2  # edits allowed beyond half the longer word (see _edited)
+EDITABLE: Final = 3  # skeletons shorter than this are compared on keys only
+SPARE_EDITS: Final = 2  # edits allowed beyond half the longer word (see _edited)
 Keys = frozenset[tuple[str, Any]]
 
 
-_VOWEL = re.compile("[aeiouy]")
+_VOWEL: Final = re.compile("[aeiouy]")
 
 
 def _is_short(text: str) -> bool:
