@@ -8,8 +8,6 @@ small arrays is 136,000 objects to track).
 >>> postings = Postings.build([["wkim", "wjong"], ["wkim"], ["wri"]])
 >>> postings.get("wkim").tolist(), postings.get("wri").tolist(), postings.get("wpak")
 ([0, 1], [2], None)
->>> postings.sizes({"wkim", "wri", "wpak"})
-[(1, 'wri'), (2, 'wkim')]
 >>> len(postings), postings.size
 (3, 4)
 """
@@ -60,12 +58,6 @@ class Postings:
     def __getitem__(self, key: str) -> np.ndarray:
         row = self.slots[key]
         return self.positions[self.offsets[row]:self.offsets[row + 1]]
-
-    def sizes(self, keys: Iterable[str]) -> list[tuple[int, str]]:
-        """How many positions each of ``keys`` has (those it has at all), fewest first."""
-        slots, offsets = self.slots, self.offsets
-        rows = [(row, key) for key in keys if (row := slots.get(key)) is not None]
-        return sorted((offsets[row + 1] - offsets[row], key) for row, key in rows)
 
     def __len__(self) -> int:
         return len(self.slots)

@@ -30,12 +30,17 @@ def best_sharing(postings: Postings, keys: set[str], total: int, limit: int) -> 
     """Positions of up to ``limit`` entities sharing the most (and rarest) of ``keys``, best
     first, of ``total`` entities. Beyond the two rarest keys, a key held by more than
     1,000 entities is not used: common keys add work, not ranking."""
+    slots: dict[str, int] = postings.slots
+    offsets: list[int] = postings.offsets
+    rows = sorted((offsets[row + 1] - offsets[row], key, row)
+                  for key in keys if (row := slots.get(key, -1)) >= 0)  # rarest first
+    everything = postings.positions
     found: list[np.ndarray] = []
     weights: list[float] = []
-    for rank, (size, key) in enumerate(postings.sizes(keys)):
+    for rank, (size, key, row) in enumerate(rows):
         if rank >= ALWAYS_USED and size > MAX_POSTINGS:
             break
-        found.append(postings[key])
+        found.append(everything[offsets[row]:offsets[row + 1]])
         weights.append(math.log(1 + total / size) * (10.0 if key[0] == "i" else 1.0))
     if not found:
         return []
