@@ -161,6 +161,31 @@ def test_the_corridor_counts_are_exact(tmp_path: Path) -> None:
     assert settings == [("",)]  # the query's settings were put back
 
 
+def test_the_cache_is_filled_per_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run computes only the years it asks for; a later run adds only the years missing, and
+    the file then holds what one run over every year gives."""
+    from shadowtrade.warehouse import derived
+
+    asked: list[list[tuple[str, str, int]]] = []
+    compute = derived._compute_products
+    monkeypatch.setattr(derived, "_compute_products",
+                        lambda con, items: asked.append(items) or compute(con, items))
+    codes = pa.table({"hs_revision": ["HS17", "HS22", "HS17"],
+                      "hs_code": ["854231", "854231", "847130"]})
+    with Warehouse(tmp_path / "warehouse.duckdb") as warehouse:
+        add_flow_rows(warehouse, ODD_ROWS)
+        flows = warehouse.table("flows")
+        first = product_year_sums(flows, codes, (2021, 2030))
+        every = product_year_sums(flows, codes)
+        again = product_year_sums(flows, codes, (2020, 2021))
+        expected = warehouse.sql_rows(NAIVE_SUMS)
+    assert first is not None and every is not None and again is not None
+    assert set(first["year"].to_pylist()) == {2021}
+    assert [{y for _, _, y in items} for items in asked] == [{2021}, {2020}]
+    assert sorted(tuple(row.values()) for row in every.to_pylist()) == expected
+    assert sorted(tuple(row.values()) for row in again.to_pylist()) == expected
+
+
 def test_rerouting_reads_the_partner_sums_and_gives_the_rows_of_the_flows(
         planted_home: Path, planted: PlantedData, as_flows: Callable[[pa.Table], ir.Table],
         monkeypatch: pytest.MonkeyPatch) -> None:
