@@ -114,6 +114,78 @@ def test_the_cache_is_filled_per_product(planted_home: Path) -> None:
     assert counted == [(year, count) for year, count in exact]
 
 
+#: Rows that test the exact corridor count: 100 importers (two blocks of 64 bits), a missing
+#: exporter or importer, duplicate rows, two sources and two HS revisions sharing a code, rows
+#: without quantity, a publisher aggregate and TOTAL rows.
+ODD_ROWS = """
+    SELECT CASE WHEN s = 1 THEN 'baci' ELSE 'other' END AS source, 'HS17' AS dataset,
+           'V1' AS release, 'A' AS freq, 2020 + y AS year, NULL AS month,
+           CASE WHEN e = 0 THEN NULL ELSE 'E' || e END AS exporter,
+           CASE WHEN i = 99 THEN NULL ELSE 'I' || i END AS importer, 'E' || e AS reporter,
+           e = 5 AND i = 3 AS aggregate, CASE WHEN s = 2 AND i % 2 = 0 THEN 'HS22' ELSE 'HS17'
+           END AS hs_revision, CASE WHEN i = 98 THEN 'TOTAL' WHEN (e + i) % 3 = 0 THEN '854231'
+           ELSE '847130' END AS hs_code, 10.0 * e + i AS value, 'USD' AS currency,
+           CASE WHEN i % 7 = 0 THEN NULL WHEN i % 11 = 0 THEN 0.0 ELSE 1.0 + i END AS quantity,
+           'kg' AS unit
+    FROM range(1, 3) a(s), range(0, 2) b(y), range(0, 6) c(e), range(0, 100) d(i),
+         range(0, 2) r(copy)
+    WHERE copy = 0 OR (e + i) % 5 = 0"""
+#: The same sums the way they read: every distinct key of a product and year, counted.
+NAIVE_SUMS = """
+    WITH rows AS (SELECT * FROM flows WHERE NOT aggregate AND hs_code <> 'TOTAL'
+                  AND (hs_revision, hs_code) IN (('HS17', '854231'), ('HS22', '854231'),
+                                                 ('HS17', '847130')))
+    SELECT s.*, c.corridors FROM (
+        SELECT source, currency, freq, year, hs_revision, hs_code,
+               sum(CASE WHEN coalesce(quantity, 0) > 0 THEN value ELSE 0.0 END),
+               sum(CASE WHEN coalesce(quantity, 0) > 0 THEN quantity ELSE 0.0 END)
+        FROM rows GROUP BY ALL) s
+    JOIN (SELECT source, currency, freq, year, hs_revision, hs_code, count(*) AS corridors
+          FROM (SELECT DISTINCT source, currency, freq, year, hs_revision, hs_code, exporter,
+                                importer FROM rows) GROUP BY ALL) c
+    USING (source, currency, freq, year, hs_revision, hs_code) ORDER BY ALL"""
+
+
+def test_the_corridor_counts_are_exact(tmp_path: Path) -> None:
+    """Missing partners count as one more corridor, duplicate rows as none, on both sides of
+    the 64 importers that share one integer of bits."""
+    with Warehouse(tmp_path / "warehouse.duckdb") as warehouse:
+        add_flow_rows(warehouse, ODD_ROWS)
+        codes = pa.table({"hs_revision": ["HS17", "HS22", "HS17", "HS17"],
+                          "hs_code": ["854231", "854231", "847130", "TOTAL"]})
+        sums = product_year_sums(warehouse.table("flows"), codes)
+        expected = warehouse.sql_rows(NAIVE_SUMS)
+        settings = warehouse.sql_rows("SELECT current_setting('disabled_optimizers')")
+    assert sums is not None and len(expected) == 10  # (HS22, 847130) is not asked for
+    assert sorted(tuple(row.values()) for row in sums.to_pylist()) == expected
+    assert settings == [("",)]  # the query's settings were put back
+
+
+def test_the_cache_is_filled_per_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run computes only the years it asks for; a later run adds only the years missing, and
+    the file then holds what one run over every year gives."""
+    from shadowtrade.warehouse import derived
+
+    asked: list[list[tuple[str, str, int]]] = []
+    compute = derived._compute_products
+    monkeypatch.setattr(derived, "_compute_products",
+                        lambda con, items: asked.append(items) or compute(con, items))
+    codes = pa.table({"hs_revision": ["HS17", "HS22", "HS17"],
+                      "hs_code": ["854231", "854231", "847130"]})
+    with Warehouse(tmp_path / "warehouse.duckdb") as warehouse:
+        add_flow_rows(warehouse, ODD_ROWS)
+        flows = warehouse.table("flows")
+        first = product_year_sums(flows, codes, (2021, 2030))
+        every = product_year_sums(flows, codes)
+        again = product_year_sums(flows, codes, (2020, 2021))
+        expected = warehouse.sql_rows(NAIVE_SUMS)
+    assert first is not None and every is not None and again is not None
+    assert set(first["year"].to_pylist()) == {2021}
+    assert [{y for _, _, y in items} for items in asked] == [{2021}, {2020}]
+    assert sorted(tuple(row.values()) for row in every.to_pylist()) == expected
+    assert sorted(tuple(row.values()) for row in again.to_pylist()) == expected
+
+
 def test_rerouting_reads_the_partner_sums_and_gives_the_rows_of_the_flows(
         planted_home: Path, planted: PlantedData, as_flows: Callable[[pa.Table], ir.Table],
         monkeypatch: pytest.MonkeyPatch) -> None:

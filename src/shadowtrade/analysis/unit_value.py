@@ -202,7 +202,7 @@ def cached_world_sums(flows: ir.Table, params: UnitValueParams, corridor: ir.Tab
     if not params.group or params.by != "hs6":
         return selection_cached_world_sums(flows, params, corridor, revisions)
     members = group_members(flows, [params.group], list(revisions))
-    sums = product_year_sums(flows, members.select(["hs_revision", "hs_code"]))
+    sums = product_year_sums(flows, members.select(["hs_revision", "hs_code"]), params.years)
     if sums is None:
         return None
     weighted = sums.join(members.select(["hs_revision", "hs_code", "weight"]),
