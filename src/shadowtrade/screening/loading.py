@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from shadowtrade.errors import NoDataError
+from shadowtrade.screening.compiled import scorer_build
 from shadowtrade.screening.engine import Screener
 from shadowtrade.screening.heap import collector_paused
 from shadowtrade.screening.index import Prepared
@@ -115,13 +116,14 @@ def _known_names(cache_dir: Path) -> dict[str, Prepared] | None:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of the screening code: a cached engine prepared its names with the code that
-    made it, so other code (an upgrade, a new spelling rule) must not read it.
+    """A hash of the screening code and of its build (compiled or Python: their engines'
+    classes pickle differently): a cached engine prepared its names with the code that made
+    it, so other code (an upgrade, a new spelling rule) must not read it.
 
     >>> len(code_fingerprint())
     16
     """
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(scorer_build().encode())
     for source in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(source.name.encode() + source.read_bytes())
     return digest.hexdigest()[:16]
