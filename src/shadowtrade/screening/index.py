@@ -20,7 +20,7 @@ from typing import Any
 from shadowtrade.screening.bounds import Outline
 from shadowtrade.screening.normalise import PreparedName, prepare_name
 from shadowtrade.screening.postings import Postings
-from shadowtrade.screening.shared_keys import best_sharing
+from shadowtrade.screening.shared_keys import best_sharing, name_keys
 from shadowtrade.screening.query import normalise_identifier
 
 IDENTIFIER_PROPS = ("passportNumber", "idNumber", "imoNumber", "registrationNumber", "taxNumber",
@@ -73,24 +73,6 @@ def raw_names(props: Mapping[str, list[str]]) -> tuple[list[str], int]:
 
 def _prepared(raw: str) -> Prepared:
     return prepare_name(raw), keys_of(raw)
-
-
-def name_keys(name: PreparedName) -> set[str]:
-    """The index keys of one prepared name."""
-    keys = set()
-    for tokens in name.variants:
-        for token in tokens:
-            if token.weight < 0.5 or len(token.skeleton) < 2:
-                continue
-            keys.add("w" + token.skeleton)
-            if len(token.skeleton) >= 6:
-                keys.add("p" + token.skeleton[:4])
-                keys.add("s" + token.skeleton[-4:])
-    if name.compact:
-        keys.add("c" + name.compact)
-    for _, given, _ in name.korean:
-        keys.add("k" + given)
-    return keys
 
 
 @lru_cache(maxsize=300_000)

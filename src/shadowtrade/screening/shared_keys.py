@@ -1,5 +1,5 @@
-"""The listed entities sharing the most (and rarest) index keys with a query: the first step
-of every screen, compiled with the scorer (compiled.py).
+"""The index keys of a name, and the listed entities sharing the most (and rarest) of them with
+a query: the first step of every screen, compiled with the scorer (compiled.py).
 
 A key's postings are the ascending positions of the entities that have it; each key weighs
 ``log(1 + entities / postings)`` (an identifier ten times as much), and an entity's tally is
@@ -19,11 +19,36 @@ from typing import Final
 
 import numpy as np
 
+from shadowtrade.screening.normalise import PreparedName
 from shadowtrade.screening.postings import Postings
 
 MAX_POSTINGS: Final = 1000
 ALWAYS_USED: Final = 2
 RELATIVE_FLOOR: Final = 0.5  # candidates sharing much less than the best one are not scored
+
+
+def name_keys(name: PreparedName) -> set[str]:
+    """The index keys of one prepared name: its words' skeletons (and the first and last four
+    letters of long ones), the name written as one word, its Korean given names.
+
+    >>> from shadowtrade.screening.normalise import prepare_name
+    >>> sorted(name_keys(prepare_name("Ri Je-son")))
+    ['criison', 'kjeson', 'wieson', 'wri', 'wson']
+    """
+    keys = set()
+    for tokens in name.variants:
+        for token in tokens:
+            if token.weight < 0.5 or len(token.skeleton) < 2:
+                continue
+            keys.add("w" + token.skeleton)
+            if len(token.skeleton) >= 6:
+                keys.add("p" + token.skeleton[:4])
+                keys.add("s" + token.skeleton[-4:])
+    if name.compact:
+        keys.add("c" + name.compact)
+    for _, given, _ in name.korean:
+        keys.add("k" + given)
+    return keys
 
 
 def best_sharing(postings: Postings, keys: set[str], total: int, limit: int) -> list[int]:
@@ -74,7 +99,7 @@ def summed(found: list[np.ndarray], weights: list[float]) -> tuple[np.ndarray, n
     ([1, 4, 7], [1.0, 3.0, 2.0])
     """
     positions = np.concatenate(found)
-    each = np.repeat(weights, [len(posting) for posting in found])
+    each = np.array(weights, dtype=np.float64).repeat([len(posting) for posting in found])
     if len(found) == 1:
         return positions, each
     order = positions.argsort(kind="stable")  # stable: a position's weights stay in order
@@ -85,4 +110,4 @@ def summed(found: list[np.ndarray], weights: list[float]) -> tuple[np.ndarray, n
     return positions[starts], np.bincount(starts.cumsum() - 1, weights=each)
 
 
-__all__ = ["best_sharing", "summed"]
+__all__ = ["best_sharing", "name_keys", "summed"]
