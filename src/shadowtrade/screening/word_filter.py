@@ -121,18 +121,30 @@ def _edited(q_features: list[tuple[Keys, Keys, str]],
             c_features: list[tuple[Keys, Keys, str]]) -> list[tuple[int, int]]:
     """Pairs of skeletons of three letters or more, less than half the longer one apart,
     with two edits to spare for the transliteration rules (h = g, ch = kh, -ova) that compare
-    two words after rewriting a letter or an ending."""
+    two words after rewriting a letter or an ending: one distance matrix for all pairs, read
+    as lists (a few dozen pairs: array operations would cost more than the loop).
+
+    >>> f = lambda skeleton: (frozenset(), frozenset(), skeleton)
+    >>> _edited([f("kim"), f("hasan")], [f("kin"), f("hassan"), f("ri"), f("muhammad")])
+    [(0, 0), (1, 0), (1, 1), (1, 3)]
+    """
     q_long = [(i, f[2]) for i, f in enumerate(q_features) if len(f[2]) >= EDITABLE]
     c_long = [(j, f[2]) for j, f in enumerate(c_features) if len(f[2]) >= EDITABLE]
     if not q_long or not c_long:
         return []
-    q_skeletons, c_skeletons = [s for _, s in q_long], [s for _, s in c_long]
-    distances = cdist(q_skeletons, c_skeletons, scorer=Levenshtein.distance, dtype=np.int32,
-                      workers=1)
-    longer = np.maximum(np.array([len(s) for s in q_skeletons])[:, None],
-                        np.array([len(s) for s in c_skeletons])[None, :])
-    rows, columns = np.nonzero(2 * distances < longer + 2 * SPARE_EDITS)
-    return [(q_long[r][0], c_long[c][0]) for r, c in zip(rows.tolist(), columns.tolist())]
+    distances: list[list[int]] = cdist(
+        [s for _, s in q_long], [s for _, s in c_long], scorer=Levenshtein.distance,
+        dtype=np.int32, workers=1).tolist()
+    c_lengths = [len(s) for _, s in c_long]
+    found: list[tuple[int, int]] = []
+    for (i, q_skeleton), row in zip(q_long, distances):
+        q_length = len(q_skeleton)
+        for column, distance in enumerate(row):
+            c_length = c_lengths[column]
+            longer = q_length if q_length > c_length else c_length
+            if 2 * distance < longer + 2 * SPARE_EDITS:
+                found.append((i, c_long[column][0]))
+    return found
 
 
 __all__ = ["WordFeatures"]
