@@ -230,7 +230,7 @@ def _run_batch_screen(input_file: Path, output: Path | None,
                       f"{summary.rows_with_hits:,} with hits, {summary.errors:,} errors; "
                       f"wrote {output}", highlight=False, soft_wrap=True)
     if build == "python" and summary.rows >= 10_000:
-        err_console.print("tip: `make compile` builds the compiled scorer, 1.5-1.6 times "
+        err_console.print("tip: `make compile` builds the compiled scorer, about 1.5 times "
                           "faster (docs/screening.md)", highlight=False)
 
 
