@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The screening scorer compiled to C with mypyc (needs a C compiler): 1.5-2x faster batches.
+# The screening scorer compiled to C with mypyc (needs a C compiler): batches about 1.5x as fast.
 # An edited source runs as Python until compiled again (src/shadowtrade/screening/compiled.py).
 compile: $(STAMP)
 	SHADOWTRADE_COMPILE=1 $(BIN)/python setup.py --quiet build_ext --inplace

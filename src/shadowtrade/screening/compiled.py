@@ -1,5 +1,6 @@
 """The compiled scorer: the screening modules that ``make compile`` builds to C with mypyc
-(the same source, 1.5-2 times faster), and the guard that keeps an outdated build from running.
+(the same source; batches about 1.5 times as fast), and the guard that keeps an outdated build
+from running.
 
 The build (``SHADOWTRADE_COMPILE=1``, see setup.py) writes the extension modules beside the
 sources and a manifest of the digests of the sources it compiled. Python imports an extension
