@@ -23,8 +23,8 @@ if os.environ.get("SHADOWTRADE_COMPILE") == "1":
     compiled = runpy.run_path("src/shadowtrade/screening/compiled.py")
     compiled["write_manifest"]("src")  # before the build, so that a wheel carries it
     try:
-        setup(ext_modules=mypycify([str(p) for p in compiled["source_paths"]("src")], opt_level="3",
-                                   group_name=compiled["GROUP"]))
+        sources = [str(path) for path in compiled["source_paths"]("src")]
+        setup(ext_modules=mypycify(sources, opt_level="3", group_name=compiled["GROUP"]))
     except BaseException:
         compiled["remove_manifest"]("src")  # a failed build leaves no claim of freshness
         raise

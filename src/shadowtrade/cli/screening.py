@@ -213,11 +213,10 @@ def _engine(datasets: list[str] | None) -> Screener:
 def _run_batch_screen(input_file: Path, output: Path | None,
                       options: batch.ScreenOptions) -> None:
     from shadowtrade.screening import batch
+    from shadowtrade.screening.compiled import scorer_build
 
     if output is None:
         raise UsageError("a batch run needs --output FILE.csv for the results")
-    from shadowtrade.screening.compiled import scorer_build
-
     engine = _engine(list(options.datasets) or None)
     started = time.perf_counter()
     with open(input_file, encoding="utf-8-sig", newline="") as source, \

@@ -236,9 +236,10 @@ def product_year_sums(flows: ir.Table, codes: pa.Table,
     wanted = {(r, c, y) for r, c in pairs for y in held}
     cached = _completed(database, key, SUMS_STEM, SUMS_SCHEMA, wanted, tuple,
                         lambda missing: _compute_products(con, missing))
-    inside = pa.table({"hs_revision": pa.array([r for r, _, _ in sorted(wanted)], pa.string()),
-                       "hs_code": pa.array([c for _, c, _ in sorted(wanted)], pa.string()),
-                       "year": pa.array([y for _, _, y in sorted(wanted)], pa.int16())})
+    ordered = sorted(wanted)
+    inside = pa.table({"hs_revision": pa.array([r for r, _, _ in ordered], pa.string()),
+                       "hs_code": pa.array([c for _, c, _ in ordered], pa.string()),
+                       "year": pa.array([y for _, _, y in ordered], pa.int16())})
     return cached.join(inside, ["hs_revision", "hs_code", "year"], join_type="inner").select(
         SUMS_SCHEMA.names)
 
