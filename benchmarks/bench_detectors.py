@@ -37,6 +37,10 @@ Per detector, each in a fresh process, imports done before the clock for both si
 
 The headline figure of both sides is printed and compared (``figures_agree``). Output: one JSON
 document (``--out``) with the machine, the load average before each task and every ratio.
+With ``--repeat N``, every task of a detector runs N times in turn (the cache folder deleted
+before each round): each figure is then the median of the N (``rounds`` keeps them all), as the
+first run after a load moves by a third between runs on this machine (3.35 s and 5.10 s, the
+same code, one after the other).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -512,20 +517,45 @@ def drive(args: argparse.Namespace) -> dict[str, Any]:
                               "build_s": round(time.perf_counter() - started, 1), "detectors": {}}
     print(f"{rows:,} flow rows ready", file=sys.stderr, flush=True)
     for name in args.only.split(","):
-        shutil.rmtree(derived_folder(home / "warehouse.duckdb"), ignore_errors=True)
+        rounds = [one_round(args, name, home) for _ in range(args.repeat)]
         entry = {"cli_command": ["shadowtrade", "detect", *cli_args(name, years), "--json"],
-                 "summaries": in_subprocess(args, "summaries", name),
-                 "ours": in_subprocess(args, "ours", name),
-                 "ours_later": in_subprocess(args, "ours_later", name),
-                 "cli": time_cli(args, name, home),
-                 "pandas": in_subprocess(args, "pandas", name)}
-        if args.csv:
-            entry["pandas_csv"] = in_subprocess(args, "pandas_csv", name)
+                 **medians(rounds)}
+        if len(rounds) > 1:
+            entry["rounds"] = rounds
         entry.update(compare(name, entry))
         report["detectors"][name] = entry
         summary(name, entry)
     report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return report
+
+
+def one_round(args: argparse.Namespace, name: str, home: Path) -> dict[str, Any]:
+    """Every task of one detector once, from a warehouse without its cache folder."""
+    shutil.rmtree(derived_folder(home / "warehouse.duckdb"), ignore_errors=True)
+    entry = {"summaries": in_subprocess(args, "summaries", name),
+             "ours": in_subprocess(args, "ours", name),
+             "ours_later": in_subprocess(args, "ours_later", name),
+             "cli": time_cli(args, name, home),
+             "pandas": in_subprocess(args, "pandas", name)}
+    if args.csv:
+        entry["pandas_csv"] = in_subprocess(args, "pandas_csv", name)
+    return entry
+
+
+def medians(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rounds as one: each number the median of its values over the rounds (the same
+    key in each), anything else as the first round has it.
+
+    >>> medians([{"a": {"s": 1.0, "n": "x"}}, {"a": {"s": 5.0, "n": "y"}}, {"a": {"s": 2.0}}])
+    {'a': {'s': 2.0, 'n': 'x'}}
+    """
+    first = rounds[0]
+    if isinstance(first, dict):
+        return {key: medians([r[key] for r in rounds if isinstance(r, dict) and key in r])
+                for key in first}
+    if isinstance(first, (int, float)) and not isinstance(first, bool):
+        return statistics.median(rounds)
+    return first
 
 
 def summary(name: str, entry: dict[str, Any]) -> None:
@@ -539,6 +569,12 @@ def summary(name: str, entry: dict[str, Any]) -> None:
           f"{theirs['files']['wall_s']:.1f} s ({theirs['files']['peak_rss_mb']:.0f} MB){csv}, "
           f"memory {theirs['memory_s']:.2f} s | x{entry['ratios']['cold_vs_pandas_files']:.1f} "
           f"cold, agree {entry['figures_agree']}", file=sys.stderr, flush=True)
+    if "rounds" in entry:
+        runs = lambda path: " / ".join(f"{path(r):.2f}" for r in entry["rounds"])  # noqa: E731
+        print(f"{'':12s} medians of {len(entry['rounds'])} rounds; ours first "
+              f"{runs(lambda r: r['ours']['first']['wall_s'])} s, pandas files "
+              f"{runs(lambda r: r['pandas']['files']['wall_s'])} s, first x"
+              f"{entry['ratios']['first_vs_pandas_files']:.1f}", file=sys.stderr, flush=True)
 
 
 def main() -> None:
@@ -552,6 +588,8 @@ def main() -> None:
     parser.add_argument("--csv", action="store_true", help="also pandas from the BACI CSVs")
     parser.add_argument("--out", type=Path, default=HERE / "results" / "detectors.json")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds per detector; the report gives each figure's median")
     parser.add_argument("--task", choices=["summaries", "ours", "ours_later", "pandas",
                                            "pandas_csv"],
                         help=argparse.SUPPRESS)

@@ -15,6 +15,7 @@ import pytest
 
 from shadowtrade.analysis import unit_value
 from shadowtrade.analysis.unit_value import UnitValueParams, detect_unit_values
+from shadowtrade.reference.groups import groups_members, sector_groups
 from shadowtrade.sources.planted import PlantedData
 from shadowtrade.warehouse import Warehouse
 from shadowtrade.warehouse.derived import SUMS_STEM, derived_folder, product_year_sums
@@ -217,8 +218,29 @@ def test_build_summaries_covers_every_year(planted_home: Path) -> None:
         years = sorted({int(y) for (y,) in warehouse.sql_rows("SELECT DISTINCT year FROM flows")})
         sums = partner_year_sums(flows, years)
         exact = warehouse.sql_rows("SELECT sum(value) FROM flows")[0][0]
-    assert sums is not None and built == {"partner_year_sums": sums.num_rows}
+    assert sums is not None and built == {"partner_year_sums": sums.num_rows,
+                                          "group_members": len(sector_groups())}
     assert math.isclose(sum(v for v in sums["value"].to_pylist() if v), exact, rel_tol=1e-12)
+
+
+def test_a_load_maps_every_group_so_a_first_run_maps_none(
+        planted_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After ``build_summaries`` (``data load``), a detector's groups are read from the cache
+    folder, the same table the mapping gives, never mapped again."""
+    from shadowtrade.warehouse import derived
+
+    with Warehouse(planted_home, read_only=True) as warehouse:
+        derived.build_summaries(warehouse)
+
+        def no_mapping(*args: Any) -> None:
+            raise AssertionError("a group was mapped again")
+
+        monkeypatch.setattr(derived, "groups_members", no_mapping)
+        kept = derived.group_members(warehouse.table("flows"), ["chpl", "chpl_tier_1"], ["HS17"])
+        first = detect_unit_values(warehouse.table("flows"), PARAMS)
+    monkeypatch.undo()
+    assert kept.equals(groups_members(["chpl", "chpl_tier_1"], ["HS17"]))
+    assert first.rows
 
 
 @pytest.mark.parametrize("params", [

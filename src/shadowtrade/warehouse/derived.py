@@ -39,11 +39,12 @@ Only a DuckDB warehouse's own ``flows`` table has a cache; for anything else (Sp
 expression) :func:`product_year_sums` and :func:`partner_year_sums` return None and the caller
 computes from the flows.
 
-The same folder keeps the HS codes of sector groups mapped into HS revisions
-(:func:`group_members`, ``group_members_<key>.parquet``): mapping a group into HS2017 reads the
-27 MB HS2017-to-HS2022 conversion weights, most of a second, for a table of a few hundred rows.
-Its key is what the mapping is made of: the groups' definitions, the revisions, the conversion
-weight files (name, size, modification time) and the shadowtrade version.
+The same folder keeps the HS codes of each sector group mapped into each HS revision of the
+flows (:func:`group_members`, ``group_members_<key>.parquet``, all of them built at ``data
+load``): mapping a group into HS2017 reads the 27 MB HS2017-to-HS2022 conversion weights, half
+a second, for a table of a few hundred rows. Its key is what the mapping is made of: the
+group's definition, the revision, the conversion weight files (name, size, modification time)
+and the shadowtrade version.
 
 >>> import tempfile, pathlib, pyarrow as pa
 >>> from shadowtrade.warehouse.core import Warehouse
@@ -64,7 +65,7 @@ weight files (name, size, modification time) and the shadowtrade version.
 >>> sorted(pairs.select(["exporter", "value", "total"]).to_pylist(), key=str)[0]
 {'exporter': 'CHN', 'value': 10.0, 'total': False}
 >>> build_summaries(wh)
-{'partner_year_sums': 2}
+{'partner_year_sums': 2, 'group_members': 19}
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from shadowtrade.reference.groups import get_group, groups_members
+from shadowtrade.reference.groups import get_group, groups_members, sector_groups
+from shadowtrade.reference.hs import REVISIONS as HS_REVISIONS
 from shadowtrade.reference.packaged import atlas_data_dir
 
 #: Bump when the summary's columns or rules change: files of another version are not read.
@@ -110,41 +112,32 @@ PAIRS_SCHEMA = pa.schema([
     ("reporter", pa.string()), ("aggregate", pa.bool_()), ("total", pa.bool_()),
     ("value", pa.float64()),
 ])
-#: The products and years asked for, numbered: each wanted ``(hs_revision, hs_code, year)``
-#: (``{codes}``) under every combination of the publisher's constant columns (source, currency,
-#: frequency) the flows hold for that revision, ``TOTAL`` apart.
-PRODUCTS_SQL = """
-    SELECT k.source, k.currency, k.freq, w.hs_revision, w.hs_code, w.year::SMALLINT AS year,
-           (row_number() OVER (ORDER BY k.source, k.currency, k.freq, w.hs_revision,
-                                    w.hs_code, w.year))::INTEGER AS product
-    FROM (SELECT DISTINCT source, currency, freq, hs_revision FROM flows) k
-    JOIN (SELECT DISTINCT hs_revision, hs_code, year FROM {codes}) w
-      ON k.hs_revision = w.hs_revision
-    WHERE w.hs_code <> 'TOTAL'"""
-#: Per product and year (``{products}``, :data:`PRODUCTS_SQL`) over every flow row that is not a
-#: publisher aggregate: the value and quantity of rows with a positive quantity, and the
-#: distinct corridors (exporter-importer pairs), counted exactly without a hash group per
-#: corridor (7.2 M for CHPL's 534 codes of 77 M rows, as many as rows: the dearest part of the
-#: query): the importers of the product's rows are numbered (a few hundred), and each product,
-#: year, exporter and block of 64 importer numbers keeps its importers as the bits of one
-#: integer (``bit_or``), 1.9 M groups; the corridors are the bits set. A missing exporter or
-#: importer counts as one more, as in a ``GROUP BY``. The sums are added in the same groups.
-#: Rows are first narrowed to the codes by a semi-join on the code alone (one string key per
-#: flow row) and to the years' span (``{first}``, ``{last}``: whole row groups skipped where the
-#: rows are in year order) before the exact join on every column of the product. On CHPL's codes of 77 M
-#: rows, 2 threads: 5.6-6.1 CPU s and 0.95 GB against 7.8-8.9 CPU s and 1.5 GB with a
-#: ``DISTINCT`` over (product, year, exporter, importer) beside a separate sums aggregate.
+#: The publishers' constant columns (source, currency, frequency) each HS revision comes with.
+PUBLISHERS_SQL = """
+    SELECT DISTINCT source, currency, freq, hs_revision FROM flows
+    WHERE hs_revision IN ({revisions}) ORDER BY ALL"""
+#: Per product and year, for the flows of one publisher setting and HS revision
+#: (``{publisher}``, a filter on source, currency, frequency and revision, which leaves out
+#: whole stored files where those columns are constants) that are not publisher aggregates:
+#: the value and quantity of rows with a positive quantity, and the distinct corridors
+#: (exporter-importer pairs), counted exactly without a hash group per corridor (7.2 M for
+#: CHPL's 534 codes of 77 M rows, as many as rows: the dearest part of the query). The codes
+#: asked for are numbered (``{codes}``: ``hs_code``, ``code``), and a product is
+#: ``code * {span} + year - {first}``, so one join on the code alone narrows the rows and
+#: numbers them. The importers of the rows are numbered (a few hundred), and each product,
+#: exporter and block of 64 importer numbers keeps its importers as the bits of one integer
+#: (``bit_or``), 1.9 M groups; the corridors are the bits set. A missing exporter or importer
+#: counts as one more, as in a ``GROUP BY``. The sums are added in the same groups. On CHPL's
+#: codes of 77 M rows, 2 threads: 2.7-3.1 s against 3.1-4.0 s when each row was joined on all
+#: six columns of its product and year (and 7.8-8.9 CPU s, 1.5 GB, earlier, with a
+#: ``DISTINCT`` over (product, year, exporter, importer) beside a separate sums aggregate).
 PRODUCT_SQL = """
     WITH rows AS MATERIALIZED (
-        SELECT p.product, f.exporter, f.importer,
+        SELECT c.code * {span} + (f.year - {first}) AS product, f.exporter, f.importer,
                CASE WHEN coalesce(f.quantity, 0) > 0 THEN f.value ELSE 0.0 END AS value,
                CASE WHEN coalesce(f.quantity, 0) > 0 THEN f.quantity ELSE 0.0 END AS quantity
-        FROM flows f
-        JOIN {products} p ON f.hs_code = p.hs_code AND f.hs_revision = p.hs_revision
-         AND f.year = p.year AND f.source IS NOT DISTINCT FROM p.source
-         AND f.currency IS NOT DISTINCT FROM p.currency AND f.freq IS NOT DISTINCT FROM p.freq
-        WHERE NOT f.aggregate AND f.year BETWEEN {first} AND {last}
-          AND f.hs_code IN (SELECT hs_code FROM {products})),
+        FROM flows f JOIN {codes} c ON f.hs_code = c.hs_code
+        WHERE {publisher} AND NOT f.aggregate AND f.year BETWEEN {first} AND {last}),
     importers AS (
         SELECT importer, (row_number() OVER ())::INTEGER - 1 AS number
         FROM (SELECT DISTINCT importer FROM rows)),
@@ -152,16 +145,12 @@ PRODUCT_SQL = """
         SELECT r.product, sum(r.value) AS value, sum(r.quantity) AS quantity,
                bit_or(1::UBIGINT << (i.number % 64)::UBIGINT) AS importers
         FROM rows r JOIN importers i ON r.importer IS NOT DISTINCT FROM i.importer
-        GROUP BY r.product, r.exporter, i.number // 64),
-    sums AS (
-        SELECT product, sum(value) AS value_with_quantity, sum(quantity) AS quantity,
-               sum(bit_count(importers::HUGEINT)) AS corridors
-        FROM cells GROUP BY product)
-    SELECT p.source, p.currency, p.freq, p.year, p.hs_revision, p.hs_code,
-           s.value_with_quantity, s.quantity, s.corridors
-    FROM sums s JOIN {products} p USING (product)"""
-#: Set on the connection for :data:`PRODUCT_SQL` only (then restored): the semi-join on the
-#: codes would otherwise push a min-max filter on the code into the Parquet scan, a string
+        GROUP BY r.product, r.exporter, i.number // 64)
+    SELECT product, sum(value) AS value_with_quantity, sum(quantity) AS quantity,
+           sum(bit_count(importers::HUGEINT)) AS corridors
+    FROM cells GROUP BY product"""
+#: Set on the connection for :data:`PRODUCT_SQL` only (then restored): the join on the codes
+#: would otherwise push a min-max filter on the code into the Parquet scan, a string
 #: comparison per flow row that costs more than it saves (the codes are spread over the range).
 PRODUCT_SETTINGS = {"disabled_optimizers": "join_filter_pushdown"}
 #: Per partner pair, reporter and year: every flow row's value, TOTAL rows apart.
@@ -303,11 +292,12 @@ def selection_sums(flows: ir.Table, label: str,
 def build_summaries(warehouse: Any) -> dict[str, int]:
     """Build the per-pair sums of every year of ``warehouse`` (a
     :class:`~shadowtrade.warehouse.core.Warehouse`), as ``shadowtrade data load`` does after
-    loading (one scan: 4-5 s for 77 M rows); returns the rows written (nothing for a warehouse
-    without flow files).
+    loading (one scan: 3-5 s for 77 M rows), and map every sector group into the loaded HS
+    revisions (:func:`build_group_members`, about a second); returns the rows and tables
+    written (nothing for a warehouse without flow files).
 
     The per-product sums are not built here: a run builds the codes it asks for (CHPL's 534
-    codes of 77 M rows: 5.6-6.1 CPU s, under 1 GB). Built for the codes of all 19 sector groups
+    codes of 77 M rows: 2.7-3.1 s, under 1 GB). Built for the codes of all 19 sector groups
     at load time they took 43 CPU s and 4 GB when the corridors were one hash group each (not
     measured since :data:`PRODUCT_SQL` counts them as bits).
     """
@@ -317,7 +307,7 @@ def build_summaries(warehouse: Any) -> dict[str, int]:
         return {}
     pairs = _compute_pairs(con, None)
     _write(derived_folder(database) / f"{PAIRS_STEM}_{key}.parquet", key, pairs, ALL, PAIRS_STEM)
-    return {PAIRS_STEM: pairs.num_rows}
+    return {PAIRS_STEM: pairs.num_rows, MEMBERS_STEM: build_group_members(con, database)}
 
 
 def _summary_of(flows: ir.Table) -> tuple[duckdb.DuckDBPyConnection, Path, str] | None:
@@ -331,18 +321,49 @@ def _summary_of(flows: ir.Table) -> tuple[duckdb.DuckDBPyConnection, Path, str] 
 
 
 def group_members(flows: ir.Table, names: list[str], revisions: list[str]) -> pa.Table:
-    """:func:`shadowtrade.reference.groups.groups_members`, kept in the cache folder of the
-    warehouse whose ``flows`` the expression ``flows`` reads (computed and not kept otherwise)."""
+    """:func:`shadowtrade.reference.groups.groups_members`, each group and revision kept in the
+    cache folder of the warehouse whose ``flows`` the expression ``flows`` reads (computed and
+    not kept otherwise)."""
     tables = {op for op in flows.op().find(ops.DatabaseTable) if op.name == "flows"}
     found = warehouse_of(tables.pop().to_expr()) if len(tables) == 1 else None
-    if found is None:
+    if found is None or not names or not revisions:
         return groups_members(names, revisions)
-    path = derived_folder(found[1]) / f"{MEMBERS_STEM}_{_members_key(names, revisions)}.parquet"
+    folder = derived_folder(found[1])
+    return pa.concat_tables([_kept_members(folder, name, revision)
+                             for revision in revisions for name in names])
+
+
+def build_group_members(con: duckdb.DuckDBPyConnection, database: Path) -> int:
+    """Keep every sector group mapped into every HS revision of the loaded flows (as
+    ``shadowtrade data load`` does): a detector's first run then reads a few hundred rows
+    instead of mapping its group (the HS2017-to-HS2022 weights alone take half a second).
+    Returns how many (group, revision) tables are kept.
+
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("CREATE TABLE flows AS SELECT 'HS17' AS hs_revision")
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> build_group_members(con, folder / "warehouse.duckdb") == len(sector_groups())
+    True
+    """
+    present = {row[0] for row in con.execute("SELECT DISTINCT hs_revision FROM flows").fetchall()}
+    folder = derived_folder(database)
+    kept = 0
+    for revision in (r for r in HS_REVISIONS if r in present):
+        for name in sorted(sector_groups()):
+            _kept_members(folder, name, revision)
+            kept += 1
+    return kept
+
+
+def _kept_members(folder: Path, name: str, revision: str) -> pa.Table:
+    """One group's members in one revision (``groups_members`` columns), from the cache folder
+    when there, else mapped and kept."""
+    path = folder / f"{MEMBERS_STEM}_{_members_key([name], [revision])}.parquet"
     try:
         return pq.read_table(path)
     except (OSError, pa.ArrowInvalid):
         pass
-    table = groups_members(names, revisions)
+    table = groups_members([name], [revision])
     _replace(path, table)
     return table
 
@@ -390,22 +411,59 @@ def _read(path: Path, key: str, schema: pa.Schema) -> tuple[pa.Table, Any]:
 def _compute_products(con: duckdb.DuckDBPyConnection,
                       items: list[tuple[str, str, int]]) -> pa.Table:
     """:data:`PRODUCT_SQL` for the ``(hs_revision, hs_code, year)`` triples ``items``: one scan
-    of the years' span."""
-    name = f"_derived_codes_{os.getpid()}"
-    products = f"_derived_products_{os.getpid()}"
-    con.register(name, pa.table({"hs_revision": pa.array([r for r, _, _ in items], pa.string()),
-                                 "hs_code": pa.array([c for _, c, _ in items], pa.string()),
-                                 "year": pa.array([y for _, _, y in items], pa.int16())}))
+    of the years' span per publisher setting of each revision asked for (usually one)."""
     first, last = min(int(y) for _, _, y in items), max(int(y) for _, _, y in items)
+    wanted = {(r, c, int(y)) for r, c, y in items if c != "TOTAL"}
+    revisions = sorted({r for r, _, _ in wanted})
+    if not revisions:
+        return SUMS_SCHEMA.empty_table()
+    listed = ", ".join(_literal(r) for r in revisions)
+    publishers = con.execute(PUBLISHERS_SQL.format(revisions=listed)).fetchall()
+    tables = [_publisher_sums(con, publisher, wanted, first, last) for publisher in publishers]
+    return pa.concat_tables(tables) if tables else SUMS_SCHEMA.empty_table()
+
+
+def _publisher_sums(con: duckdb.DuckDBPyConnection, publisher: tuple[Any, ...],
+                    wanted: set[tuple[str, str, int]], first: int, last: int) -> pa.Table:
+    """:data:`PRODUCT_SQL` for one ``(source, currency, freq, hs_revision)``: the rows of the
+    ``wanted`` triples of its revision, columns of :data:`SUMS_SCHEMA`."""
+    source, currency, freq, revision = publisher
+    codes = sorted({c for r, c, _ in wanted if r == revision})
+    span = last - first + 1
+    name = f"_derived_codes_{os.getpid()}"
+    con.register(name, pa.table({"hs_code": pa.array(codes, pa.string()),
+                                 "code": pa.array(range(len(codes)), pa.int32())}))
+    where = " AND ".join(f"f.{column} IS NOT DISTINCT FROM {_literal(value)}"
+                         for column, value in zip(("source", "currency", "freq", "hs_revision"),
+                                                  publisher, strict=True))
     try:
-        con.register(products, con.execute(PRODUCTS_SQL.format(codes=name)).to_arrow_table())
         with _settings(con, PRODUCT_SETTINGS):
-            table = con.execute(PRODUCT_SQL.format(products=products, first=first,
-                                                   last=last)).to_arrow_table()
+            found = con.execute(PRODUCT_SQL.format(codes=name, span=span, first=first,
+                                                   last=last, publisher=where)).fetchall()
     finally:
         con.unregister(name)
-        con.unregister(products)
-    return table.select(SUMS_SCHEMA.names).cast(SUMS_SCHEMA)
+    rows = [(codes[product // span], first + product % span, value, quantity, corridors)
+            for product, value, quantity, corridors in found]
+    rows = [row for row in sorted(rows) if (revision, row[0], row[1]) in wanted]
+    return pa.table({
+        "source": pa.array([source] * len(rows), pa.string()),
+        "currency": pa.array([currency] * len(rows), pa.string()),
+        "freq": pa.array([freq] * len(rows), pa.string()),
+        "year": pa.array([row[1] for row in rows], pa.int16()),
+        "hs_revision": pa.array([revision] * len(rows), pa.string()),
+        "hs_code": pa.array([row[0] for row in rows], pa.string()),
+        "value_with_quantity": pa.array([row[2] for row in rows], pa.float64()),
+        "quantity": pa.array([row[3] for row in rows], pa.float64()),
+        "corridors": pa.array([row[4] for row in rows], pa.int64())}, schema=SUMS_SCHEMA)
+
+
+def _literal(value: Any) -> str:
+    """A SQL literal of a string (or NULL), quotes doubled.
+
+    >>> _literal("O'Brien"), _literal(None)
+    ("'O''Brien'", 'NULL')
+    """
+    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
 
 
 @contextmanager
