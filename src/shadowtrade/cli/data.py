@@ -49,14 +49,16 @@ def load(
 
 
 def summarise(warehouse: Warehouse, quiet: bool) -> None:
-    """Build the detectors' per-pair sums of the loaded flows (``warehouse/derived.py``)."""
-    from shadowtrade.warehouse.derived import PAIRS_STEM, build_summaries
+    """Build the detectors' per-pair sums of the loaded flows and map the sector groups into
+    their HS revisions (``warehouse/derived.py``)."""
+    from shadowtrade.warehouse.derived import MEMBERS_STEM, PAIRS_STEM, build_summaries
 
     started = time.perf_counter()
     built = build_summaries(warehouse)
     if built and not quiet:
         err_console.print(f"summary for the detectors: {built[PAIRS_STEM]:,} partner-year rows "
-                          f"in {time.perf_counter() - started:.1f} s", highlight=False)
+                          f"and {built[MEMBERS_STEM]} sector groups mapped into the loaded HS "
+                          f"revisions in {time.perf_counter() - started:.1f} s", highlight=False)
 
 
 def _targets(files: list[Path], mirror: Path | None, fmt: str | None) -> list[tuple[Path, str | None]]:
