@@ -8,7 +8,7 @@ which quarantines each bad row with its file line and reason exactly as a row-by
 the other blocks stay on the fast path. Only a file the fast path cannot read at all (cut short,
 quoted fields, columns missing) raises :class:`ScanFailed`, and the caller reads it row by row.
 
-The Parquet file is written by pyarrow: Snappy, row groups of 122,880 rows (DuckDB's own, so
+The Parquet file is written by pyarrow: LZ4, row groups of 122,880 rows (DuckDB's own, so
 Parquet statistics on ``exporter`` still skip row groups of other exporters), codes as
 dictionary pages written straight from the load's dictionary, and byte-stream-split values.
 """
@@ -39,7 +39,7 @@ ROW_GROUP_ROWS = 122_880
 BLOCKS_AHEAD = 1
 #: How the stored file is written (see the module's docstring).
 PARQUET_OPTIONS: dict[str, Any] = {
-    "compression": "snappy",
+    "compression": "lz4",  # LZ4_RAW, as every stored flow file (flowstore.STORED_COMPRESSION)
     "use_dictionary": ["year", "exporter", "importer", "hs_code"],
     "column_encoding": {"value": "BYTE_STREAM_SPLIT", "quantity": "BYTE_STREAM_SPLIT"},
     # min/max where they skip row groups (the file is in exporter, importer order); those of

@@ -89,6 +89,7 @@ import pyarrow.parquet as pq
 
 from shadowtrade.reference.groups import get_group, groups_members, sector_groups
 from shadowtrade.reference.hs import REVISIONS as HS_REVISIONS
+from shadowtrade.warehouse.flowstore import sql_literal
 from shadowtrade.reference.packaged import atlas_data_dir
 
 #: Bump when the summary's columns or rules change: files of another version are not read.
@@ -417,7 +418,7 @@ def _compute_products(con: duckdb.DuckDBPyConnection,
     revisions = sorted({r for r, _, _ in wanted})
     if not revisions:
         return SUMS_SCHEMA.empty_table()
-    listed = ", ".join(_literal(r) for r in revisions)
+    listed = ", ".join(sql_literal(r) for r in revisions)
     publishers = con.execute(PUBLISHERS_SQL.format(revisions=listed)).fetchall()
     tables = [_publisher_sums(con, publisher, wanted, first, last) for publisher in publishers]
     return pa.concat_tables(tables) if tables else SUMS_SCHEMA.empty_table()
@@ -433,7 +434,7 @@ def _publisher_sums(con: duckdb.DuckDBPyConnection, publisher: tuple[Any, ...],
     name = f"_derived_codes_{os.getpid()}"
     con.register(name, pa.table({"hs_code": pa.array(codes, pa.string()),
                                  "code": pa.array(range(len(codes)), pa.int32())}))
-    where = " AND ".join(f"f.{column} IS NOT DISTINCT FROM {_literal(value)}"
+    where = " AND ".join(f"f.{column} IS NOT DISTINCT FROM {sql_literal(value)}"
                          for column, value in zip(("source", "currency", "freq", "hs_revision"),
                                                   publisher, strict=True))
     try:
@@ -455,15 +456,6 @@ def _publisher_sums(con: duckdb.DuckDBPyConnection, publisher: tuple[Any, ...],
         "value_with_quantity": pa.array([row[2] for row in rows], pa.float64()),
         "quantity": pa.array([row[3] for row in rows], pa.float64()),
         "corridors": pa.array([row[4] for row in rows], pa.int64())}, schema=SUMS_SCHEMA)
-
-
-def _literal(value: Any) -> str:
-    """A SQL literal of a string (or NULL), quotes doubled.
-
-    >>> _literal("O'Brien"), _literal(None)
-    ("'O''Brien'", 'NULL')
-    """
-    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
 
 
 @contextmanager

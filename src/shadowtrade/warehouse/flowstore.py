@@ -34,6 +34,15 @@ FLOW_TYPES: tuple[tuple[str, str], ...] = (
     ("unit", "VARCHAR"), ("load_id", "INTEGER"),
 )
 ROW_COLUMNS: tuple[str, ...] = tuple(name for name, _ in FLOW_TYPES if name != "load_id")
+#: The codec of every stored flow file (DuckDB's name; pyarrow calls it ``lz4``). Against
+#: Snappy, on 77 M synthetic BACI rows: files the same size or smaller (947 MB against 971 MB
+#: as DuckDB writes them, 102 MB against 103 MB a year as the BACI loader writes them) and
+#: scans 15-35 % cheaper (the unit values' world sums: 2.4-3.0 s against 2.9-3.4 s; a year
+#: as the BACI loader writes it: 0.66-0.88 CPU s against 0.74-1.05). Uncompressed would be
+#: faster still (2.0-2.4 s) but 1.4-2.5 times the size.
+STORED_COMPRESSION = "lz4_raw"
+#: The options of DuckDB's ``COPY … TO`` writing a stored flow file.
+COPY_OPTIONS = f"(FORMAT parquet, COMPRESSION {STORED_COMPRESSION})"
 _TYPES = dict(FLOW_TYPES)
 
 

@@ -315,7 +315,7 @@ def _store_select(load: _Load, select: str, suffix: str) -> int:
     types = dict(flowstore.FLOW_TYPES)
     columns = ", ".join(f'CAST("{name}" AS {types[name]}) AS "{name}"' for name in varying)
     load.warehouse.con.execute(f"COPY (SELECT {columns} FROM ({select})) TO "
-                               f"{sql_literal(str(target))} (FORMAT parquet)")
+                               f"{sql_literal(str(target))} {flowstore.COPY_OPTIONS}")
     _register(load, target, constants, count)
     return count
 
@@ -386,7 +386,7 @@ def _drop_from(load: _Load, old: StoredFile, drop: set[tuple[str, int]]) -> int:
     columns = ", ".join(f'"{name}"' for name in old.columns)
     branch = flowstore.branch_sql(load.warehouse.path.parent, old)
     result = con.execute(f"COPY (SELECT {columns} FROM ({branch}) WHERE {wanted}) TO "
-                         f"{sql_literal(str(target))} (FORMAT parquet)").fetchone()
+                         f"{sql_literal(str(target))} {flowstore.COPY_OPTIONS}").fetchone()
     rows = int(result[0]) if result else 0
     rest = StoredFile(old.load_id, flowstore.relative(load.warehouse, target), old.source,
                       old.release, old.constants, keep, rows)
