@@ -418,10 +418,32 @@ def _compute_products(con: duckdb.DuckDBPyConnection,
     revisions = sorted({r for r, _, _ in wanted})
     if not revisions:
         return SUMS_SCHEMA.empty_table()
-    listed = ", ".join(sql_literal(r) for r in revisions)
-    publishers = con.execute(PUBLISHERS_SQL.format(revisions=listed)).fetchall()
-    tables = [_publisher_sums(con, publisher, wanted, first, last) for publisher in publishers]
+    tables = [_publisher_sums(con, publisher, wanted, first, last)
+              for publisher in _publishers(con, revisions)]
     return pa.concat_tables(tables) if tables else SUMS_SCHEMA.empty_table()
+
+
+def _publishers(con: duckdb.DuckDBPyConnection,
+                revisions: list[str]) -> list[tuple[Any, ...]]:
+    """The ``(source, currency, freq, hs_revision)`` of the flows in ``revisions``: from
+    ``flow_files`` when every stored file records all four as constants (no scan), else
+    :data:`PUBLISHERS_SQL` (a scan of those columns: 0.1 s for 77 M rows).
+
+    >>> con = duckdb.connect()
+    >>> constants = json.dumps({"source": "baci", "currency": "USD", "freq": "A",
+    ...                         "hs_revision": "HS17", "unit": "kg"})
+    >>> _ = con.execute("CREATE TABLE flow_files AS SELECT ? AS constants", [constants])
+    >>> _publishers(con, ["HS17"]), _publishers(con, ["HS22"])
+    ([('baci', 'USD', 'A', 'HS17')], [])
+    """
+    columns = ("source", "currency", "freq", "hs_revision")
+    recorded = [json.loads(text) for (text,) in
+                con.execute("SELECT constants FROM flow_files").fetchall()]
+    if all(all(column in constants for column in columns) for constants in recorded):
+        found = {tuple(constants[column] for column in columns) for constants in recorded}
+        return sorted((p for p in found if p[3] in revisions), key=repr)
+    listed = ", ".join(sql_literal(r) for r in revisions)
+    return con.execute(PUBLISHERS_SQL.format(revisions=listed)).fetchall()
 
 
 def _publisher_sums(con: duckdb.DuckDBPyConnection, publisher: tuple[Any, ...],
