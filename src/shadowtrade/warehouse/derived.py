@@ -129,9 +129,10 @@ PUBLISHERS_SQL = """
 #: exporter and block of 64 importer numbers keeps its importers as the bits of one integer
 #: (``bit_or``), 1.9 M groups; the corridors are the bits set. A missing exporter or importer
 #: counts as one more, as in a ``GROUP BY``. The sums are added in the same groups. On CHPL's
-#: codes of 77 M rows, 2 threads: 2.7-3.1 s against 3.1-4.0 s when each row was joined on all
-#: six columns of its product and year (and 7.8-8.9 CPU s, 1.5 GB, earlier, with a
-#: ``DISTINCT`` over (product, year, exporter, importer) beside a separate sums aggregate).
+#: codes of 77 M rows, 2 threads: 2.7-3.1 s (2.4-3.0 s from LZ4 files, flowstore.py) against
+#: 3.1-4.0 s when each row was joined on all six columns of its product and year (and
+#: 7.8-8.9 CPU s, 1.5 GB, earlier, with a ``DISTINCT`` over (product, year, exporter,
+#: importer) beside a separate sums aggregate).
 PRODUCT_SQL = """
     WITH rows AS MATERIALIZED (
         SELECT c.code * {span} + (f.year - {first}) AS product, f.exporter, f.importer,
