@@ -89,8 +89,8 @@ import pyarrow.parquet as pq
 
 from shadowtrade.reference.groups import get_group, groups_members, sector_groups
 from shadowtrade.reference.hs import REVISIONS as HS_REVISIONS
-from shadowtrade.warehouse.flowstore import sql_literal
 from shadowtrade.reference.packaged import atlas_data_dir
+from shadowtrade.warehouse.flowstore import sql_literal
 
 #: Bump when the summary's columns or rules change: files of another version are not read.
 SUMMARY_VERSION = 3
