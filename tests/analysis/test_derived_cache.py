@@ -11,6 +11,7 @@ from typing import Any
 
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from shadowtrade.analysis import unit_value
@@ -147,11 +148,20 @@ NAIVE_SUMS = """
     USING (source, currency, freq, year, hs_revision, hs_code) ORDER BY ALL"""
 
 
-def test_the_corridor_counts_are_exact(tmp_path: Path) -> None:
+@pytest.mark.parametrize("loaded", [True, False], ids=["after data load", "without its sums"])
+def test_the_corridor_counts_are_exact(tmp_path: Path, loaded: bool,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """Missing partners count as one more corridor, duplicate rows as none, on both sides of
-    the 64 importers that share one integer of bits."""
+    the 64 importers that share one integer of bits; whether the importers are numbered from
+    the partner sums ``data load`` keeps (the flows' importers then never scanned) or from
+    the flows."""
+    from shadowtrade.warehouse import derived
+
     with Warehouse(tmp_path / "warehouse.duckdb") as warehouse:
         add_flow_rows(warehouse, ODD_ROWS)
+        if loaded:
+            derived.build_summaries(warehouse)
+            monkeypatch.setattr(derived, "IMPORTERS_SQL", "SELECT error('scanned') AS importer")
         codes = pa.table({"hs_revision": ["HS17", "HS22", "HS17", "HS17"],
                           "hs_code": ["854231", "854231", "847130", "TOTAL"]})
         sums = product_year_sums(warehouse.table("flows"), codes)
@@ -170,7 +180,8 @@ def test_the_cache_is_filled_per_year(tmp_path: Path, monkeypatch: pytest.Monkey
     asked: list[list[tuple[str, str, int]]] = []
     compute = derived._compute_products
     monkeypatch.setattr(derived, "_compute_products",
-                        lambda con, items: asked.append(items) or compute(con, items))
+                        lambda con, items, *where: asked.append(items)
+                        or compute(con, items, *where))
     codes = pa.table({"hs_revision": ["HS17", "HS22", "HS17"],
                       "hs_code": ["854231", "854231", "847130"]})
     with Warehouse(tmp_path / "warehouse.duckdb") as warehouse:
@@ -207,6 +218,29 @@ def test_rerouting_reads_the_partner_sums_and_gives_the_rows_of_the_flows(
     assert any(row["growth_sanctioner_to_conduit"] for row in expected.rows)
     assert same_rows(first.rows, expected.rows) and same_rows(later.rows, expected.rows)
     assert [f.headline for f in later.findings] == [f.headline for f in expected.findings]
+
+
+def test_the_revisions_recorded_are_those_of_the_rows(
+        tmp_path: Path, planted_home: Path, planted: PlantedData) -> None:
+    """A warehouse's HS revisions as its stored files record them (what a detector maps its
+    groups into, read without a scan) are those a scan of the rows finds; where a file mixes
+    revisions, they are scanned."""
+    from shadowtrade.analysis.flows import revisions_in
+    from shadowtrade.warehouse.derived import revisions_held
+
+    rows = planted.to_arrow()
+    with Warehouse(tmp_path / "apart" / "warehouse.duckdb") as warehouse:
+        for revision in ("HS17", "TOTAL"):  # one file each: the revision is a file constant
+            add_flow_rows(warehouse, rows.filter(pc.equal(rows["hs_revision"], revision)),
+                          label=revision)
+        held = revisions_held(warehouse.table("flows"))
+        scanned = warehouse.sql_rows("SELECT DISTINCT hs_revision FROM flows")
+        found = revisions_in(warehouse.table("flows"))
+    with Warehouse(planted_home, read_only=True) as warehouse:  # one file of both
+        mixed = revisions_held(warehouse.table("flows"))
+        found_mixed = revisions_in(warehouse.table("flows"))
+    assert held == {revision for (revision,) in scanned} == {"HS17", "TOTAL"}
+    assert found == found_mixed == ("HS17",) and mixed is None
 
 
 def test_build_summaries_covers_every_year(planted_home: Path) -> None:

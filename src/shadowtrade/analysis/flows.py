@@ -27,7 +27,7 @@ from shadowtrade.analysis.breakdowns import BY_CHOICES
 from shadowtrade.errors import UsageError
 from shadowtrade.reference.countries import WORLD, country_groups
 from shadowtrade.reference.groups import sector_groups
-from shadowtrade.warehouse.derived import group_members
+from shadowtrade.warehouse.derived import group_members, revisions_held
 from shadowtrade.reference.hs import section_table
 
 By = Literal["total", "section", "hs2", "hs4", "hs6", "group"]
@@ -170,7 +170,8 @@ def _with_key(table: ir.Table, query: FlowQuery) -> ir.Table:
 
 
 def revisions_in(flows: ir.Table) -> tuple[str, ...]:
-    """The HS revisions of ``flows`` that a group can be mapped into (runs one small query).
+    """The HS revisions of ``flows`` that a group can be mapped into (a warehouse's own flows:
+    as its stored files record them; anything else: one small query).
 
     Mapping a group into a revision reads its concordance (the HS2017 to HS2022 file alone
     holds 1.3 M weights, most of a second to read); revisions absent from the data would join
@@ -179,7 +180,10 @@ def revisions_in(flows: ir.Table) -> tuple[str, ...]:
     >>> revisions_in(ibis.memtable({"hs_revision": ["HS17", "TOTAL", "HS17"]}))
     ('HS17',)
     """
-    present = flows.select("hs_revision").distinct().to_pyarrow()["hs_revision"].to_pylist()
+    present = revisions_held(flows)
+    if present is None:
+        present = set(flows.select("hs_revision").distinct().to_pyarrow()["hs_revision"]
+                      .to_pylist())
     return tuple(r for r in REVISIONS if r in present)
 
 

@@ -125,32 +125,33 @@ PUBLISHERS_SQL = """
 #: CHPL's 534 codes of 77 M rows, as many as rows: the dearest part of the query). The codes
 #: asked for are numbered (``{codes}``: ``hs_code``, ``code``), and a product is
 #: ``code * {span} + year - {first}``, so one join on the code alone narrows the rows and
-#: numbers them. The importers of the rows are numbered (a few hundred), and each product,
-#: exporter and block of 64 importer numbers keeps its importers as the bits of one integer
-#: (``bit_or``), 1.9 M groups; the corridors are the bits set. A missing exporter or importer
-#: counts as one more, as in a ``GROUP BY``. The sums are added in the same groups. On CHPL's
-#: codes of 77 M rows, 2 threads: 2.7-3.1 s (2.4-3.0 s from LZ4 files, flowstore.py) against
-#: 3.1-4.0 s when each row was joined on all six columns of its product and year (and
-#: 7.8-8.9 CPU s, 1.5 GB, earlier, with a ``DISTINCT`` over (product, year, exporter,
-#: importer) beside a separate sums aggregate).
+#: numbers them. The importers are numbered too (``{importers}``: ``importer``, ``number``,
+#: every importer of the data, see :func:`_importer_numbers`), and each product, exporter and
+#: block of 64 importer numbers keeps its importers as the bits of one integer (``bit_or``),
+#: 1.9 M groups; the corridors are the bits set. A missing exporter or importer counts as one
+#: more, as in a ``GROUP BY``. The sums are added in the same groups. One pass, nothing
+#: materialised. On CHPL's codes of 77 M rows (LZ4 files, flowstore.py), 2 threads, seven
+#: alternating runs: median 2.13 s (4.2 CPU s) against 2.28 s (4.5 CPU s) when the importers
+#: were numbered from the rows themselves (which kept the joined rows in memory to read them
+#: twice); 3.1-4.0 s earlier, when each row was joined on all six columns of its product and
+#: year, and 7.8-8.9 CPU s, 1.5 GB, with a ``DISTINCT`` over (product, year, exporter,
+#: importer) beside a separate sums aggregate.
 PRODUCT_SQL = """
-    WITH rows AS MATERIALIZED (
-        SELECT c.code * {span} + (f.year - {first}) AS product, f.exporter, f.importer,
-               CASE WHEN coalesce(f.quantity, 0) > 0 THEN f.value ELSE 0.0 END AS value,
-               CASE WHEN coalesce(f.quantity, 0) > 0 THEN f.quantity ELSE 0.0 END AS quantity
-        FROM flows f JOIN {codes} c ON f.hs_code = c.hs_code
-        WHERE {publisher} AND NOT f.aggregate AND f.year BETWEEN {first} AND {last}),
-    importers AS (
-        SELECT importer, (row_number() OVER ())::INTEGER - 1 AS number
-        FROM (SELECT DISTINCT importer FROM rows)),
-    cells AS (
-        SELECT r.product, sum(r.value) AS value, sum(r.quantity) AS quantity,
+    WITH cells AS (
+        SELECT c.code * {span} + (f.year - {first}) AS product,
+               sum(CASE WHEN coalesce(f.quantity, 0) > 0 THEN f.value ELSE 0.0 END) AS value,
+               sum(CASE WHEN coalesce(f.quantity, 0) > 0 THEN f.quantity ELSE 0.0 END)
+                   AS quantity,
                bit_or(1::UBIGINT << (i.number % 64)::UBIGINT) AS importers
-        FROM rows r JOIN importers i ON r.importer IS NOT DISTINCT FROM i.importer
-        GROUP BY r.product, r.exporter, i.number // 64)
+        FROM flows f JOIN {codes} c ON f.hs_code = c.hs_code
+             JOIN {importers} i ON f.importer IS NOT DISTINCT FROM i.importer
+        WHERE {publisher} AND NOT f.aggregate AND f.year BETWEEN {first} AND {last}
+        GROUP BY product, f.exporter, i.number // 64)
     SELECT product, sum(value) AS value_with_quantity, sum(quantity) AS quantity,
            sum(bit_count(importers::HUGEINT)) AS corridors
     FROM cells GROUP BY product"""
+#: Every importer of one publisher setting's flows (when the load's partner sums are missing).
+IMPORTERS_SQL = "SELECT DISTINCT importer FROM flows f WHERE {publisher}"
 #: Set on the connection for :data:`PRODUCT_SQL` only (then restored): the join on the codes
 #: would otherwise push a min-max filter on the code into the Parquet scan, a string
 #: comparison per flow row that costs more than it saves (the codes are spread over the range).
@@ -226,7 +227,7 @@ def product_year_sums(flows: ir.Table, codes: pa.Table,
     pairs = set(zip(codes["hs_revision"].to_pylist(), codes["hs_code"].to_pylist(), strict=True))
     wanted = {(r, c, y) for r, c in pairs for y in held}
     cached = _completed(database, key, SUMS_STEM, SUMS_SCHEMA, wanted, tuple,
-                        lambda missing: _compute_products(con, missing))
+                        lambda missing: _compute_products(con, missing, database, key))
     ordered = sorted(wanted)
     inside = pa.table({"hs_revision": pa.array([r for r, _, _ in ordered], pa.string()),
                        "hs_code": pa.array([c for _, c, _ in ordered], pa.string()),
@@ -410,8 +411,8 @@ def _read(path: Path, key: str, schema: pa.Schema) -> tuple[pa.Table, Any]:
     return table.replace_schema_metadata(None).cast(schema), json.loads(meta[COVERED_KEY])
 
 
-def _compute_products(con: duckdb.DuckDBPyConnection,
-                      items: list[tuple[str, str, int]]) -> pa.Table:
+def _compute_products(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, int]],
+                      database: Path, key: str) -> pa.Table:
     """:data:`PRODUCT_SQL` for the ``(hs_revision, hs_code, year)`` triples ``items``: one scan
     of the years' span per publisher setting of each revision asked for (usually one)."""
     first, last = min(int(y) for _, _, y in items), max(int(y) for _, _, y in items)
@@ -419,9 +420,46 @@ def _compute_products(con: duckdb.DuckDBPyConnection,
     revisions = sorted({r for r, _, _ in wanted})
     if not revisions:
         return SUMS_SCHEMA.empty_table()
-    tables = [_publisher_sums(con, publisher, wanted, first, last)
+    pairs = derived_folder(database) / f"{PAIRS_STEM}_{key}.parquet"
+    tables = [_publisher_sums(con, publisher, wanted, first, last, pairs, key)
               for publisher in _publishers(con, revisions)]
     return pa.concat_tables(tables) if tables else SUMS_SCHEMA.empty_table()
+
+
+def _importer_numbers(con: duckdb.DuckDBPyConnection, pairs: Path, key: str,
+                      publisher: str) -> pa.Table:
+    """Every importer of the flows numbered from 0 (``importer``, ``number``; a missing
+    importer is one more): read from the partner sums ``data load`` keeps (``pairs``, every
+    importer of every year, of any publisher: more than one publisher's, which only leaves
+    numbers unused), else from one scan of the ``publisher``'s importers (0.13 s for 77 M
+    rows).
+
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("CREATE TABLE flows AS SELECT * FROM (VALUES ('RUS'), (NULL), ('RUS')) "
+    ...                 "t(importer)")
+    >>> sorted(_importer_numbers(con, Path("absent.parquet"), "k", "true").to_pylist(),
+    ...        key=lambda row: row["number"])
+    [{'importer': 'RUS', 'number': 0}, {'importer': None, 'number': 1}]
+    """
+    found = _covered_column(pairs, key, "importer")
+    if found is None:
+        found = con.execute(IMPORTERS_SQL.format(publisher=publisher)).to_arrow_table()[0]
+    importers = pc.unique(found.combine_chunks())
+    return pa.table({"importer": importers.cast(pa.string()),
+                     "number": pa.array(range(len(importers)), pa.int32())})
+
+
+def _covered_column(path: Path, key: str, column: str) -> pa.Array | None:
+    """One column of a summary file built for everything (``data load``'s partner sums) of
+    the data with fingerprint ``key``; None when there is no such file."""
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        if meta.get(FINGERPRINT_KEY, b"").decode() != key or \
+                json.loads(meta.get(COVERED_KEY, b"null")) != ALL:
+            return None
+        return pq.read_table(path, columns=[column])[column]
+    except (OSError, pa.ArrowInvalid, ValueError):
+        return None
 
 
 def _publishers(con: duckdb.DuckDBPyConnection,
@@ -437,35 +475,69 @@ def _publishers(con: duckdb.DuckDBPyConnection,
     >>> _publishers(con, ["HS17"]), _publishers(con, ["HS22"])
     ([('baci', 'USD', 'A', 'HS17')], [])
     """
-    columns = ("source", "currency", "freq", "hs_revision")
-    recorded = [json.loads(text) for (text,) in
-                con.execute("SELECT constants FROM flow_files").fetchall()]
-    if all(all(column in constants for column in columns) for constants in recorded):
-        found = {tuple(constants[column] for column in columns) for constants in recorded}
+    found = recorded_constants(con, ("source", "currency", "freq", "hs_revision"))
+    if found is not None:
         return sorted((p for p in found if p[3] in revisions), key=repr)
     listed = ", ".join(sql_literal(r) for r in revisions)
     return con.execute(PUBLISHERS_SQL.format(revisions=listed)).fetchall()
 
 
+def recorded_constants(con: duckdb.DuckDBPyConnection,
+                       columns: tuple[str, ...]) -> set[tuple[Any, ...]] | None:
+    """The distinct values of ``columns`` over the stored flow files, read from what
+    ``flow_files`` records of each (its constant columns) without a scan; None when a file does
+    not record them all (a column that varies within it).
+
+    >>> con = duckdb.connect()
+    >>> _ = con.execute("CREATE TABLE flow_files AS SELECT * FROM (VALUES (?), (?)) t(constants)",
+    ...                 ['{"hs_revision": "HS17"}', '{"source": "baci"}'])
+    >>> recorded_constants(con, ("hs_revision",)) is None  # the second file's varies
+    True
+    >>> _ = con.execute("DELETE FROM flow_files WHERE constants LIKE '%source%'")
+    >>> recorded_constants(con, ("hs_revision",))
+    {('HS17',)}
+    """
+    recorded = [json.loads(text) for (text,) in
+                con.execute("SELECT constants FROM flow_files").fetchall()]
+    if not all(all(column in constants for column in columns) for constants in recorded):
+        return None
+    return {tuple(constants[column] for column in columns) for constants in recorded}
+
+
+def revisions_held(flows: ir.Table) -> set[str] | None:
+    """The HS revisions of a warehouse's own ``flows``, as its stored files record them (no
+    scan); None for anything else, or files that do not record their revision."""
+    found = warehouse_of(flows)
+    if found is None:
+        return None
+    held = recorded_constants(found[0], ("hs_revision",))
+    return None if held is None else {revision for (revision,) in held}
+
+
 def _publisher_sums(con: duckdb.DuckDBPyConnection, publisher: tuple[Any, ...],
-                    wanted: set[tuple[str, str, int]], first: int, last: int) -> pa.Table:
+                    wanted: set[tuple[str, str, int]], first: int, last: int,
+                    pairs: Path, key: str) -> pa.Table:
     """:data:`PRODUCT_SQL` for one ``(source, currency, freq, hs_revision)``: the rows of the
-    ``wanted`` triples of its revision, columns of :data:`SUMS_SCHEMA`."""
+    ``wanted`` triples of its revision, columns of :data:`SUMS_SCHEMA` (``pairs``: the
+    partner sums file whose importers are numbered, see :func:`_importer_numbers`)."""
     source, currency, freq, revision = publisher
     codes = sorted({c for r, c, _ in wanted if r == revision})
     span = last - first + 1
-    name = f"_derived_codes_{os.getpid()}"
-    con.register(name, pa.table({"hs_code": pa.array(codes, pa.string()),
-                                 "code": pa.array(range(len(codes)), pa.int32())}))
     where = " AND ".join(f"f.{column} IS NOT DISTINCT FROM {sql_literal(value)}"
                          for column, value in zip(("source", "currency", "freq", "hs_revision"),
                                                   publisher, strict=True))
+    name, numbered = f"_derived_codes_{os.getpid()}", f"_derived_importers_{os.getpid()}"
+    con.register(name, pa.table({"hs_code": pa.array(codes, pa.string()),
+                                 "code": pa.array(range(len(codes)), pa.int32())}))
+    con.register(numbered, _importer_numbers(con, pairs, key, where))
     try:
         with _settings(con, PRODUCT_SETTINGS):
-            found = con.execute(PRODUCT_SQL.format(codes=name, span=span, first=first,
-                                                   last=last, publisher=where)).fetchall()
+            found = con.execute(PRODUCT_SQL.format(
+                codes=name, importers=numbered, span=span, first=first, last=last,
+                publisher=where)).fetchall()
     finally:
         con.unregister(name)
+        con.unregister(numbered)
     rows = [(codes[product // span], first + product % span, value, quantity, corridors)
             for product, value, quantity, corridors in found]
     rows = [row for row in sorted(rows) if (revision, row[0], row[1]) in wanted]
