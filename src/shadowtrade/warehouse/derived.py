@@ -300,7 +300,7 @@ def build_summaries(warehouse: Any) -> dict[str, int]:
     written (nothing for a warehouse without flow files).
 
     The per-product sums are not built here: a run builds the codes it asks for (CHPL's 534
-    codes of 77 M rows: 2.7-3.1 s, under 1 GB). Built for the codes of all 19 sector groups
+    codes of 77 M rows: about 2.1 s, under 1 GB). Built for the codes of all 19 sector groups
     at load time they took 43 CPU s and 4 GB when the corridors were one hash group each (not
     measured since :data:`PRODUCT_SQL` counts them as bits).
     """
