@@ -35,7 +35,7 @@ from rapidfuzz.process import cdist
 
 EDITABLE: Final = 3  # skeletons shorter than this are compared on keys only
 SPARE_EDITS: Final = 2  # edits allowed beyond half the longer word (see _edited)
-Keys = frozenset[tuple[str, Any]]
+Keys = frozenset[str]  # a word's keys: a kind letter and a value (see WordFeatures._add)
 
 
 _VOWEL: Final = re.compile("[aeiouy]")
@@ -69,18 +69,20 @@ class WordFeatures:
     def _add(self, token: Any) -> tuple[Keys, Keys, str]:
         text = token.text
         word = self._describe(token)
-        shared = [("s", word.skeleton), ("v", word.vowels)]
+        # keys are strings (a kind letter, then the value): their hashes are cached, where a
+        # tuple's is computed at every set operation
+        shared = ["s" + word.skeleton, "v" + word.vowels]
         if len(word.consonants) >= 4:
-            shared.append(("c", word.consonants))
+            shared.append("c" + word.consonants)
         if word.group >= 0:
-            shared.append(("g", word.group))
+            shared.append(f"g{word.group}")
         if word.father:
-            shared.append(("p", ""))
+            shared.append("p")
         first = text[:1]
         # a short query word meets every candidate word of its first letter, and back
         short = _is_short(text)
-        as_query = [*shared, ("C", first)] + ([("Q", first)] if short else [])
-        as_candidate = [*shared, ("Q", first)] + ([("C", first)] if short else [])
+        as_query = [*shared, "C" + first] + (["Q" + first] if short else [])
+        as_candidate = [*shared, "Q" + first] + (["C" + first] if short else [])
         found = self._words[text] = (frozenset(as_query), frozenset(as_candidate),
                                      word.skeleton)
         return found
@@ -107,12 +109,17 @@ class WordFeatures:
         words = self._words
         q_features = [words.get(t.text) or self._add(t) for t in query]
         c_features = [words.get(t.text) or self._add(t) for t in candidate]
-        wanted = frozenset().union(*(f[0] for f in q_features))
+        holders: dict[str, list[int]] = {}  # query key -> the query words holding it
+        for i, (keys, _, _) in enumerate(q_features):
+            for key in keys:
+                holders.setdefault(key, []).append(i)
         found: set[tuple[int, int]] = set()
         for j, (_, keys, _) in enumerate(c_features):
-            if not wanted.isdisjoint(keys):
-                found.update((i, j) for i, f in enumerate(q_features)
-                             if not f[0].isdisjoint(keys))
+            for key in keys:
+                held = holders.get(key)
+                if held is not None:
+                    for i in held:
+                        found.add((i, j))
         found.update(_edited(q_features, c_features))
         return found
 
