@@ -486,7 +486,8 @@ def recorded_constants(con: duckdb.DuckDBPyConnection,
                        columns: tuple[str, ...]) -> set[tuple[Any, ...]] | None:
     """The distinct values of ``columns`` over the stored flow files, read from what
     ``flow_files`` records of each (its constant columns) without a scan; None when a file does
-    not record them all (a column that varies within it).
+    not record them all (a column that varies within it), or when there are no stored files to
+    ask (an older warehouse's flows in a table).
 
     >>> con = duckdb.connect()
     >>> _ = con.execute("CREATE TABLE flow_files AS SELECT * FROM (VALUES (?), (?)) t(constants)",
@@ -496,10 +497,17 @@ def recorded_constants(con: duckdb.DuckDBPyConnection,
     >>> _ = con.execute("DELETE FROM flow_files WHERE constants LIKE '%source%'")
     >>> recorded_constants(con, ("hs_revision",))
     {('HS17',)}
+    >>> recorded_constants(duckdb.connect(), ("hs_revision",)) is None  # no flow_files
+    True
     """
+    listed = con.execute("SELECT 1 FROM duckdb_tables() "
+                         "WHERE table_name = 'flow_files' AND NOT temporary").fetchall()
+    if not listed:
+        return None
     recorded = [json.loads(text) for (text,) in
                 con.execute("SELECT constants FROM flow_files").fetchall()]
-    if not all(all(column in constants for column in columns) for constants in recorded):
+    if not recorded or not all(all(column in constants for column in columns)
+                               for constants in recorded):
         return None
     return {tuple(constants[column] for column in columns) for constants in recorded}
 
