@@ -190,15 +190,19 @@ def warehouse_of(flows: ir.Table) -> tuple[duckdb.DuckDBPyConnection, Path] | No
     return con, Path(found[0][0])
 
 
+def _has_flow_files(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse has a ``flow_files`` table (an older one kept its flows in a table)."""
+    return bool(con.execute("SELECT 1 FROM duckdb_tables() "
+                            "WHERE table_name = 'flow_files' AND NOT temporary").fetchall())
+
+
 def fingerprint(con: duckdb.DuckDBPyConnection, database: Path) -> str | None:
     """A digest of the exact set of loaded flow files (None for a warehouse without files).
 
     Load id, relative path and rows as ``flow_files`` lists them, and each file's size and
     modification time: a new load, a replacement or a rewritten file changes it.
     """
-    listed = con.execute("SELECT 1 FROM duckdb_tables() "
-                         "WHERE table_name = 'flow_files' AND NOT temporary").fetchall()
-    if not listed:
+    if not _has_flow_files(con):
         return None
     files = con.execute("SELECT load_id, path, rows FROM flow_files ORDER BY load_id, path")
     parts: list[Any] = [SUMMARY_VERSION]
@@ -309,7 +313,7 @@ def build_summaries(warehouse: Any) -> dict[str, int]:
     if key is None:
         return {}
     pairs = _compute_pairs(con, None)
-    _write(derived_folder(database) / f"{PAIRS_STEM}_{key}.parquet", key, pairs, ALL, PAIRS_STEM)
+    _write(_summary_path(database, PAIRS_STEM, key), key, pairs, ALL, PAIRS_STEM)
     return {PAIRS_STEM: pairs.num_rows, MEMBERS_STEM: build_group_members(con, database)}
 
 
@@ -387,7 +391,7 @@ def _completed(database: Path, key: str, stem: str, schema: pa.Schema, wanted: s
     years) in it: the items it does not cover yet are computed (``compute(missing)``) and added,
     and the file rewritten. ``decode`` turns an item of the file's covered list (JSON) back into
     one of ``wanted``."""
-    path = derived_folder(database) / f"{stem}_{key}.parquet"
+    path = _summary_path(database, stem, key)
     cached, covered = _read(path, key, schema)
     done = wanted if covered == ALL else {decode(item) for item in covered or []}
     missing = sorted(wanted - done)
@@ -398,6 +402,15 @@ def _completed(database: Path, key: str, stem: str, schema: pa.Schema, wanted: s
     return cached
 
 
+def _summary_path(database: Path, stem: str, key: str) -> Path:
+    """The file of one summary (``stem``) of the data with fingerprint ``key``.
+
+    >>> _summary_path(Path("/h/warehouse.duckdb"), "partner_year_sums", "k").as_posix()
+    '/h/warehouse.derived/partner_year_sums_k.parquet'
+    """
+    return derived_folder(database) / f"{stem}_{key}.parquet"
+
+
 def _read(path: Path, key: str, schema: pa.Schema) -> tuple[pa.Table, Any]:
     """A summary and what it covers (its metadata's list, or :data:`ALL`); an empty table and
     None when there is no usable file."""
@@ -405,10 +418,19 @@ def _read(path: Path, key: str, schema: pa.Schema) -> tuple[pa.Table, Any]:
         table = pq.read_table(path)
     except (OSError, pa.ArrowInvalid):
         return schema.empty_table(), None
-    meta = table.schema.metadata or {}
-    if meta.get(FINGERPRINT_KEY, b"").decode() != key or COVERED_KEY not in meta:
+    covered = _covered(table.schema.metadata, key)
+    if covered is None:
         return schema.empty_table(), None
-    return table.replace_schema_metadata(None).cast(schema), json.loads(meta[COVERED_KEY])
+    return table.replace_schema_metadata(None).cast(schema), covered
+
+
+def _covered(meta: dict[bytes, bytes] | None, key: str) -> Any:
+    """What a summary file covers (its metadata's list, or :data:`ALL`); None when the file is
+    of other data (another fingerprint) or does not say."""
+    meta = meta or {}
+    if meta.get(FINGERPRINT_KEY, b"").decode() != key or COVERED_KEY not in meta:
+        return None
+    return json.loads(meta[COVERED_KEY])
 
 
 def _compute_products(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str, int]],
@@ -420,7 +442,7 @@ def _compute_products(con: duckdb.DuckDBPyConnection, items: list[tuple[str, str
     revisions = sorted({r for r, _, _ in wanted})
     if not revisions:
         return SUMS_SCHEMA.empty_table()
-    pairs = derived_folder(database) / f"{PAIRS_STEM}_{key}.parquet"
+    pairs = _summary_path(database, PAIRS_STEM, key)
     tables = [_publisher_sums(con, publisher, wanted, first, last, pairs, key)
               for publisher in _publishers(con, revisions)]
     return pa.concat_tables(tables) if tables else SUMS_SCHEMA.empty_table()
@@ -453,9 +475,7 @@ def _covered_column(path: Path, key: str, column: str) -> pa.Array | None:
     """One column of a summary file built for everything (``data load``'s partner sums) of
     the data with fingerprint ``key``; None when there is no such file."""
     try:
-        meta = pq.read_schema(path).metadata or {}
-        if meta.get(FINGERPRINT_KEY, b"").decode() != key or \
-                json.loads(meta.get(COVERED_KEY, b"null")) != ALL:
+        if _covered(pq.read_schema(path).metadata, key) != ALL:
             return None
         return pq.read_table(path, columns=[column])[column]
     except (OSError, pa.ArrowInvalid, ValueError):
@@ -500,9 +520,7 @@ def recorded_constants(con: duckdb.DuckDBPyConnection,
     >>> recorded_constants(duckdb.connect(), ("hs_revision",)) is None  # no flow_files
     True
     """
-    listed = con.execute("SELECT 1 FROM duckdb_tables() "
-                         "WHERE table_name = 'flow_files' AND NOT temporary").fetchall()
-    if not listed:
+    if not _has_flow_files(con):
         return None
     recorded = [json.loads(text) for (text,) in
                 con.execute("SELECT constants FROM flow_files").fetchall()]
