@@ -59,7 +59,7 @@ class Outline(NamedTuple):
                 most, least = words.get(token.text, (0.0, 1.0))
                 words[token.text] = max(most, full_weight(token.weight)), min(least, token.weight)
             found = tuple((text, most, least) for text, (most, least) in words.items())
-        return cls(found, name.raw.casefold(), bool(name.korean),
+        return cls(found, name.folded, bool(name.korean),
                    bool(name.syllables or name.acronym or name.script == "arabic"))
 
 
@@ -103,7 +103,7 @@ class BoundUse:
 
 def _scored_otherwise(query: PreparedName, candidate: PreparedName) -> bool:
     """True when compare_names may score the pair by another rule than the word alignment."""
-    return bool(query.raw.casefold() == candidate.raw.casefold()
+    return bool(query.folded == candidate.folded
                 or (query.korean and candidate.korean) or query.syllables or candidate.syllables
                 or query.script == "arabic" or candidate.script == "arabic"
                 or query.acronym or candidate.acronym)
@@ -163,7 +163,7 @@ def outline_score_bound(query: PreparedName, outlines: Sequence[Outline],
     """
     if query.syllables or query.acronym or query.script == "arabic":
         return 1.0
-    folded = query.raw.casefold()
+    folded = query.folded
     words: list[Word] = []
     for outline in outlines:
         if outline.other_rules or (query.korean and outline.korean) or outline.folded == folded:

@@ -44,6 +44,28 @@ PINYIN_SCORE: Final = 0.95  # the characters' own pinyin, syllables written toge
 SURNAME_WEIGHT, GIVEN_WEIGHT = 0.5, 1.0
 
 
+ROUNDED_RANGE: Final = 1e6  # beyond it (never a score), rounded() leaves the work to round()
+
+
+def rounded(value: float) -> float:
+    """``round(value, 3)``, the same float, without the decimal conversion ``round`` makes
+    (a screen rounds thousands of scores): ``value * 1000`` is off the exact product by far less
+    than a millionth, so unless it lies that close to a halfway point it rounds to the same
+    integer, and dividing that by 1000 gives the float nearest to it, as ``round`` does.
+
+    >>> rounded(0.97251), rounded(2 / 3), rounded(0.0), rounded(1.0)
+    (0.973, 0.667, 0.0, 1.0)
+    >>> all(rounded(x) == round(x, 3) for x in (0.0005, 0.0015, 0.1235, 0.8125, -0.4, 1e7))
+    True
+    """
+    scaled = value * 1000.0
+    if 0.0 <= scaled < ROUNDED_RANGE:
+        whole = int(scaled + 0.5)
+        if scaled + 0.5 - whole > 1e-6:  # clear of a halfway point
+            return whole / 1000.0
+    return round(value, 3)
+
+
 class NameScore:
     """The score of one name pair and why (the why put into words only when asked: a screen
     compares many names and explains a few).
@@ -404,9 +426,9 @@ def _spelled_similarity(text_a: str, text_b: str, skel_a: str, skel_b: str
     penalty = 1.0 if skel_a[0] == skel_b[0] else 0.85
     similarity = 1 - distance / longer
     if distance <= edit_budget(shorter):
-        return round(similarity * penalty, 3), _EDITS[distance]
+        return rounded(similarity * penalty), _EDITS[distance]
     if similarity > 0.5:
-        return round((similarity - 0.5) * 2 * penalty, 3), f"{distance} edits (partial)"
+        return rounded((similarity - 0.5) * 2 * penalty), f"{distance} edits (partial)"
     return 0.0, ""
 
 
@@ -543,7 +565,7 @@ def _align(query: tuple[Token, ...], candidate: tuple[Token, ...], arabic: bool 
     if not pairs:  # nothing matched: the score is 0 whatever the weights
         return 0.0, query, candidate, []
     if len(pairs) > 1:
-        pairs.sort(key=itemgetter(0), reverse=True)  # stable: ties keep the query's word order
+        pairs.sort(key=_SIMILARITY, reverse=True)  # stable: ties keep the query's word order
     q_weights, c_weights = _weights(query, full), _weights(candidate, full)
     matched = total = 0.0
     matches = []
@@ -556,10 +578,22 @@ def _align(query: tuple[Token, ...], candidate: tuple[Token, ...], arabic: bool 
         matched += weight * sim
         total += weight
         matches.append((i, j, sim, why))
-    total += EXTRA_QUERY_WEIGHT * sum([w for w in q_weights if w is not None])
-    extra = sum([w for w in c_weights if w is not None])
+    total += EXTRA_QUERY_WEIGHT * _unmatched(q_weights)
+    extra = _unmatched(c_weights)
     score = matched / (total + EXTRA_CANDIDATE_WEIGHT * extra) if total else 0.0
     return score, query, candidate, matches
+
+
+_SIMILARITY: Final = itemgetter(0)
+
+
+def _unmatched(weights: list[float | None]) -> float:
+    """The summed weights of the words left unmatched (None: matched), added in order."""
+    found = 0.0
+    for weight in weights:
+        if weight is not None:
+            found += weight
+    return found
 
 
 def _explain(alignment: Alignment) -> list[str]:
@@ -679,14 +713,14 @@ def compare_names(query: PreparedName, candidate: PreparedName,
 
     ``known``: :func:`pair_similarities` of the query's words and (at least) these candidate
     words, when a screen compares one query with many names."""
-    if query.raw.casefold() == candidate.raw.casefold():
+    if query.folded == candidate.folded:
         return NameScore(1.0, query.raw, candidate.raw, ("identical",))
     if query.korean and candidate.korean:
         # Korean syllables are short: one letter apart is another syllable, so no fuzzy
         # fallback on the words here (it would confuse KIM SONG CHOL with KIM TONG CHOL).
         score, detail = _korean(query, candidate)
         chinese = _chinese_reading(query, candidate) if score < CHINESE_READING_SCORE else None
-        return chinese or NameScore(round(score, 3), query.raw, candidate.raw, tuple(detail))
+        return chinese or NameScore(rounded(score), query.raw, candidate.raw, tuple(detail))
     if query.syllables or candidate.syllables:
         chinese = _chinese_reading(query, candidate)
         if chinese:
@@ -704,10 +738,13 @@ def compare_names(query: PreparedName, candidate: PreparedName,
             if best is None or found[0] > best[0]:
                 best = found
     assert best is not None
-    others = [compact_similarity(query, candidate), whole]
+    score, detail = compact_similarity(query, candidate)
+    if whole[0] > score:  # the first of equal scores is kept
+        score, detail = whole
     if query.acronym or candidate.acronym:
-        others.append(_acronym(query, candidate))
-    score, detail = max(others, key=lambda other: other[0])
+        acronym = _acronym(query, candidate)
+        if acronym[0] > score:
+            score, detail = acronym
     alignment = best if score <= best[0] else None
     if alignment is not None:
         score = best[0]
@@ -722,4 +759,4 @@ def compare_names(query: PreparedName, candidate: PreparedName,
                              f"-{COUNTRY_CONFLICT_PENALTY:.2f}"]
         return tuple(lines)
 
-    return NameScore(round(min(max(score, 0.0), 1.0), 3), query.raw, candidate.raw, explain)
+    return NameScore(rounded(min(max(score, 0.0), 1.0)), query.raw, candidate.raw, explain)

@@ -119,6 +119,7 @@ class PreparedName(NamedTuple):
     acronym: str = ""  # the one word of a name that may be an acronym ('FTB')
     patronymic: bool = False
     syllables: tuple[str, ...] = ()  # a Latin Korean name's syllables, surname first
+    folded: str = ""  # the name as written, case-folded (the same as another: identical)
 
 
 def _named(raw: str, script: str, variants: tuple[tuple[Token, ...], ...],
@@ -130,7 +131,7 @@ def _named(raw: str, script: str, variants: tuple[tuple[Token, ...], ...],
     acronym = tokens[0].text if len(tokens) == 1 and _may_be_acronym(raw, tokens[0].text) else ""
     patronymic = bool(variants) and any(t.weight == PATRONYMIC_WEIGHT for t in variants[0])
     return PreparedName(raw, script, variants, korean, compact, country, arabic, acronym,
-                        patronymic)
+                        patronymic, folded=raw.casefold())
 
 
 def _may_be_acronym(raw: str, word: str) -> bool:
@@ -261,7 +262,7 @@ def _alternatives(raw: str, names: list[PreparedName]) -> PreparedName:
     first = names[0]
     variants = tuple(v for name in names for v in name.variants)
     korean = tuple(dict.fromkeys(r for name in names for r in name.korean))
-    return first._replace(raw=raw, variants=variants, korean=korean)
+    return first._replace(raw=raw, variants=variants, korean=korean, folded=raw.casefold())
 
 
 def _bracketed(text: str) -> set[str]:

@@ -21,7 +21,7 @@ from typing import Any, Final
 from shadowtrade.screening.bounds import Outline, outline_score_bound
 from shadowtrade.screening.index import IndexedEntity, name_keys
 from shadowtrade.screening.names import NameScore, PairSimilarities, compare_names, \
-    pair_similarities
+    pair_similarities, rounded
 from shadowtrade.screening.normalise import PreparedName, prepare_name
 from shadowtrade.screening.query import ScreenQuery
 
@@ -49,12 +49,17 @@ def schemata_compatible(query: str, candidate: str) -> bool:
     return "legal" in (a, b) and {a, b} <= {"legal", "person", "org"}
 
 
-PreparedQuery = list[tuple[PreparedName, set[str]]]
+PreparedQuery = list[tuple[PreparedName, tuple[str, ...]]]  # names, and their index keys
 
 
 def prepare_query(query: ScreenQuery) -> PreparedQuery:
-    """The query's names prepared once, with their index keys."""
-    return [(name, name_keys(name)) for name in (prepare_name(raw) for raw in query.names)]
+    """The query's names prepared once, with their index keys (sorted).
+
+    >>> prepare_query(ScreenQuery.build(["Ri Je-son"]))[0][1]
+    ('criison', 'kjeson', 'wieson', 'wri', 'wson')
+    """
+    return [(name, tuple(sorted(name_keys(name))))
+            for name in (prepare_name(raw) for raw in query.names)]
 
 
 def query_similarities(prepared_query: PreparedQuery, entries: list[IndexedEntity],
@@ -80,21 +85,31 @@ def query_similarities(prepared_query: PreparedQuery, entries: list[IndexedEntit
 _ONLY_NAME: Final = range(1)
 
 
-def compared_names(entry: IndexedEntity, wanted: set[str]) -> list[int] | range:
+def compared_names(entry: IndexedEntity, wanted: tuple[str, ...]) -> list[int] | range:
     """The positions of the entry's names a query name with these index keys is compared
     with: the ``NAMES_PER_ENTITY`` sharing the most keys, or all when none shares any.
 
     >>> from shadowtrade.screening.index import IndexedEntity
     >>> entry = IndexedEntity.from_ftm({"id": "x", "schema": "Person",
     ...                                 "properties": {"name": ["A B"], "alias": ["RI JE SON"]}})
-    >>> compared_names(entry, {"wri", "wson"}), compared_names(entry, {"wkim"})
+    >>> compared_names(entry, ("wri", "wson")), compared_names(entry, ("wkim",))
     ([1], range(0, 2))
     """
     if len(entry.keys) == 1:
         return _ONLY_NAME  # one name: compared whatever it shares
-    shared = [(len(keys & wanted), i) for i, keys in enumerate(entry.keys)]
-    shared = sorted((pair for pair in shared if pair[0]), reverse=True)[:NAMES_PER_ENTITY]
-    return [i for _, i in shared] or range(len(entry.names))
+    shared: list[tuple[int, int]] = []  # (keys shared, position), of the names sharing any
+    for position, keys in enumerate(entry.keys):
+        count = 0
+        for key in wanted:  # a query name has a few keys: cheaper than intersecting sets
+            if key in keys:
+                count += 1
+        if count:
+            shared.append((count, position))
+    if not shared:
+        return range(len(entry.names))
+    if len(shared) > 1:
+        shared.sort(reverse=True)  # most shared first; of equals, the later name first
+    return [position for _, position in shared[:NAMES_PER_ENTITY]]
 
 
 def names_to_compare(prepared_query: PreparedQuery,
@@ -138,7 +153,7 @@ def best_name(query: ScreenQuery, entry: IndexedEntity,
                 if seen is not None:
                     seen[pair] = found
             if position in entry.weak:
-                found = found.with_note(round(found.score * WEAK_ALIAS_FACTOR, 3), "weak alias")
+                found = found.with_note(rounded(found.score * WEAK_ALIAS_FACTOR), "weak alias")
             if best is None or found.score > best.score:
                 best = found
     return best or NameScore(0.0, "", "", ("no names",))
@@ -232,5 +247,5 @@ def score_entity_lazily(query: ScreenQuery, entry: IndexedEntity,
     name = best_name(query, entry, prepared_query, seen, known, chosen)
     qualifiers = _qualifiers(query, entry)
     score = name.score + sum(q["adjustment"] for q in qualifiers)
-    score = round(min(1.0, max(0.0, score)), 3)
+    score = rounded(min(1.0, max(0.0, score)))
     return score, lambda: {"name": name.as_dict(), "qualifiers": qualifiers}

@@ -8,8 +8,9 @@ The rules that score a pair above zero are of two kinds:
   patronymics of a father's name, or the same first letter when one word is an initial or may be
   an abbreviation. Each word gets its keys once; a candidate word is kept when its keys meet the
   query's (one set operation);
-- edits: skeletons of three letters or more, less than half their length apart (and two edits
-  more), found for all pairs at once with rapidfuzz's distance matrix.
+- edits: skeletons of three letters or more, less than half their length apart (two edits
+  more when a word has an h or -ova, which the transliteration rules rewrite), found for all
+  pairs at once with rapidfuzz's distance matrix.
 
 Only the pairs found go on to the exact similarity. The test lets through every pair the rules
 of ``names._word_pair`` can score above zero (``tests/screening/test_word_filter.py`` holds it to
@@ -36,6 +37,9 @@ from rapidfuzz.process import cdist
 EDITABLE: Final = 3  # skeletons shorter than this are compared on keys only
 SPARE_EDITS: Final = 2  # edits allowed beyond half the longer word (see _edited)
 Keys = frozenset[str]  # a word's keys: a kind letter and a value (see WordFeatures._add)
+# a word's keys as a query word and as a candidate word, its skeleton, and the edits it may
+# differ by beyond half the longer word (see _edited)
+Features = tuple[Keys, Keys, str, int]
 
 
 _VOWEL: Final = re.compile("[aeiouy]")
@@ -61,12 +65,12 @@ class WordFeatures:
 
     def __init__(self, describe: Callable[[Any], Any]) -> None:
         self._describe = describe
-        self._words: dict[str, tuple[Keys, Keys, str]] = {}
+        self._words: dict[str, Features] = {}
 
     def __len__(self) -> int:
         return len(self._words)
 
-    def _add(self, token: Any) -> tuple[Keys, Keys, str]:
+    def _add(self, token: Any) -> Features:
         text = token.text
         word = self._describe(token)
         # keys are strings (a kind letter, then the value): their hashes are cached, where a
@@ -84,7 +88,7 @@ class WordFeatures:
         as_query = [*shared, "C" + first] + (["Q" + first] if short else [])
         as_candidate = [*shared, "Q" + first] + (["C" + first] if short else [])
         found = self._words[text] = (frozenset(as_query), frozenset(as_candidate),
-                                     word.skeleton)
+                                     word.skeleton, spare_edits(text))
         return found
 
     def learn(self, tokens: Iterable[Any]) -> int:
@@ -110,11 +114,11 @@ class WordFeatures:
         q_features = [words.get(t.text) or self._add(t) for t in query]
         c_features = [words.get(t.text) or self._add(t) for t in candidate]
         holders: dict[str, list[int]] = {}  # query key -> the query words holding it
-        for i, (keys, _, _) in enumerate(q_features):
+        for i, (keys, _, _, _) in enumerate(q_features):
             for key in keys:
                 holders.setdefault(key, []).append(i)
         found: set[tuple[int, int]] = set()
-        for j, (_, keys, _) in enumerate(c_features):
+        for j, (_, keys, _, _) in enumerate(c_features):
             for key in keys:
                 held = holders.get(key)
                 if held is not None:
@@ -124,33 +128,44 @@ class WordFeatures:
         return found
 
 
-def _edited(q_features: list[tuple[Keys, Keys, str]],
-            c_features: list[tuple[Keys, Keys, str]]) -> list[tuple[int, int]]:
-    """Pairs of skeletons of three letters or more, less than half the longer one apart,
-    with two edits to spare for the transliteration rules (h = g, ch = kh, -ova) that compare
-    two words after rewriting a letter or an ending: one distance matrix for all pairs, read
-    as lists (a few dozen pairs: array operations would cost more than the loop).
+def spare_edits(text: str) -> int:
+    """The edits a word may differ by beyond half the longer word and still score: two for a
+    word with an h or -ova, which the transliteration rules (h = g, ch = kh, -ova) rewrite
+    before comparing, none for the others.
 
-    >>> f = lambda skeleton: (frozenset(), frozenset(), skeleton)
-    >>> _edited([f("kim"), f("hasan")], [f("kin"), f("hassan"), f("ri"), f("muhammad")])
-    [(0, 0), (1, 0), (1, 1), (1, 3)]
+    >>> spare_edits("oleh"), spare_edits("kuznecovova"), spare_edits("ivanov")
+    (2, 2, 0)
     """
-    q_long = [(i, f[2]) for i, f in enumerate(q_features) if len(f[2]) >= EDITABLE]
-    c_long = [(j, f[2]) for j, f in enumerate(c_features) if len(f[2]) >= EDITABLE]
+    return SPARE_EDITS if "h" in text or "ova" in text else 0
+
+
+def _edited(q_features: list[Features], c_features: list[Features]) -> list[tuple[int, int]]:
+    """Pairs of skeletons of three letters or more, less than half the longer one apart,
+    with :func:`spare_edits` more when either word has them: one distance matrix for all
+    pairs, read as lists (a few dozen pairs: array operations would cost more than the loop).
+
+    >>> f = lambda skeleton, spare=0: (frozenset(), frozenset(), skeleton, spare)
+    >>> _edited([f("kim"), f("hasan", 2)], [f("kin"), f("hassan"), f("ri"), f("muhammad")])
+    [(0, 0), (1, 0), (1, 1), (1, 3)]
+    >>> _edited([f("hasan")], [f("kin"), f("hassan"), f("muhammad")])
+    [(0, 1)]
+    """
+    q_long = [(i, f[2], f[3]) for i, f in enumerate(q_features) if len(f[2]) >= EDITABLE]
+    c_long = [(j, f[2], f[3]) for j, f in enumerate(c_features) if len(f[2]) >= EDITABLE]
     if not q_long or not c_long:
         return []
     distances: list[list[int]] = cdist(
-        [s for _, s in q_long], [s for _, s in c_long], scorer=Levenshtein.distance,
+        [s for _, s, _ in q_long], [s for _, s, _ in c_long], scorer=Levenshtein.distance,
         dtype=np.int32, workers=1).tolist()
-    c_lengths = [len(s) for _, s in c_long]
     found: list[tuple[int, int]] = []
-    for (i, q_skeleton), row in zip(q_long, distances):
+    for (i, q_skeleton, q_spare), row in zip(q_long, distances):
         q_length = len(q_skeleton)
         for column, distance in enumerate(row):
-            c_length = c_lengths[column]
+            j, c_skeleton, c_spare = c_long[column]
+            c_length = len(c_skeleton)
             longer = q_length if q_length > c_length else c_length
-            if 2 * distance < longer + 2 * SPARE_EDITS:
-                found.append((i, c_long[column][0]))
+            if 2 * distance < longer + 2 * (q_spare if q_spare > c_spare else c_spare):
+                found.append((i, j))
     return found
 
 
