@@ -200,13 +200,30 @@ def _listed(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(";") if v.strip()]
 
 
+_SCORE_TEXTS: dict[float, str] = {}  # scores have three decimals: at most 1,001 of them
+
+
+def _score_text(score: float) -> str:
+    """A score with three decimals, formatted once per distinct score.
+
+    >>> _score_text(0.95), _score_text(1.0)
+    ('0.950', '1.000')
+    """
+    text = _SCORE_TEXTS.get(score)
+    if text is None:
+        text = f"{score:.3f}"
+        if len(_SCORE_TEXTS) < 10_000:  # a bound, should a score ever have more decimals
+            _SCORE_TEXTS[score] = text
+    return text
+
+
 def _hit_columns(hits: list[dict]) -> dict[str, str]:
     if not hits:
         return {"hit_count": "0"}
     top = hits[0]
     return {"hit_count": str(len(hits)), "top_id": top["id"], "top_caption": top["caption"],
-            "top_score": f"{top['score']:.3f}", "top_datasets": ";".join(top["datasets"]),
-            "hits": ";".join(f"{h['id']}:{h['score']:.3f}" for h in hits)}
+            "top_score": _score_text(top["score"]), "top_datasets": ";".join(top["datasets"]),
+            "hits": ";".join(f"{h['id']}:{_score_text(h['score'])}" for h in hits)}
 
 
 def compare_csv(source: IO[str], target: IO[str], threshold: float = DEFAULT_THRESHOLD,

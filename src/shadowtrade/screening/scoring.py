@@ -238,7 +238,7 @@ def score_entity_lazily(query: ScreenQuery, entry: IndexedEntity,
                         ) -> tuple[float, Callable[[], dict[str, Any]]]:
     """:func:`score_entity` with the explanation left to build when asked (a screen scores
     many candidates and explains the few it returns); ``chosen``: see :func:`best_name`."""
-    shared = set(query.identifiers) & entry.identifiers
+    shared = set(query.identifiers) & entry.identifiers if query.identifiers else None
     if shared:
         ident = sorted(shared)[0]
         return 1.0, lambda: {"identifier": {"score": 1.0,

@@ -61,6 +61,8 @@ def to_latin(text: str) -> str:
     >>> to_latin("Pavlovič"), to_latin("Mašadzev"), to_latin("Сяргей Яўгенавіч")
     ('Pavlovich', 'Mashadzev', 'Syarhey Yawhenavich')
     """
+    if text.isascii():  # most names: nothing below would change them
+        return text
     if _UK_BE_LETTERS.intersection(text):  # Ukrainian or Belarusian: г is h (Сяргей = Siarhei)
         text = text.translate(_UK_BE_H)
     decomposed = unicodedata.normalize("NFKC", text.translate(_DIGRAPHS))
