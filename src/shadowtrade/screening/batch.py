@@ -81,8 +81,9 @@ def screen_csv(engine: Screener, source: IO[str], target: IO[str],
     """
     check_options(options.threshold, options.limit)
     reader = _reader(source, (options.name_column,), label)
-    writer = csv.DictWriter(target, list(reader.fieldnames or []) + list(HIT_COLUMNS))
-    writer.writeheader()
+    columns = list(reader.fieldnames or []) + list(HIT_COLUMNS)
+    writer = csv.writer(target)  # rows as lists: DictWriter checks every row's keys again
+    writer.writerow(columns)
     overflows: deque[str] = deque()
 
     def rows() -> Iterator[dict[str, str | None]]:
@@ -96,8 +97,10 @@ def screen_csv(engine: Screener, source: IO[str], target: IO[str],
         rows_seen += 1
         errors += bool(extra["error"])
         with_hits += extra["hit_count"] not in ("", "0")
-        extra["error"] = "; ".join(filter(None, [extra["error"], overflow]))
-        writer.writerow({**row, **extra})
+        if overflow:
+            extra["error"] = "; ".join(filter(None, [extra["error"], overflow]))
+        merged = {**row, **extra}
+        writer.writerow([merged.get(column, "") for column in columns])
         if on_row:
             on_row()
     return BatchSummary(rows_seen, with_hits, errors)
@@ -113,8 +116,8 @@ def screen_row(engine: Screener, row: Mapping[str, str | None],
                                   schema=row.get(options.schema_column or "") or None,
                                   birth_dates=_listed(row.get("birth_date")),
                                   countries=_listed(row.get("country")))
-        hits = engine.screen(query, options.threshold, options.limit,
-                             list(options.datasets) or None, matches_only=True)["results"]
+        hits = engine.matches(query, options.threshold, options.limit,
+                              list(options.datasets) or None)
         extra.update(_hit_columns(hits))
     except ShadowtradeError as err:
         extra.update(hit_count="0", error=str(err))
@@ -217,13 +220,15 @@ def _score_text(score: float) -> str:
     return text
 
 
-def _hit_columns(hits: list[dict]) -> dict[str, str]:
+def _hit_columns(hits: list[tuple[float, dict]]) -> dict[str, str]:
+    """The hit columns of (score, entity) pairs, best first."""
     if not hits:
         return {"hit_count": "0"}
-    top = hits[0]
-    return {"hit_count": str(len(hits)), "top_id": top["id"], "top_caption": top["caption"],
-            "top_score": _score_text(top["score"]), "top_datasets": ";".join(top["datasets"]),
-            "hits": ";".join(f"{h['id']}:{_score_text(h['score'])}" for h in hits)}
+    score, top = hits[0]
+    return {"hit_count": str(len(hits)), "top_id": top["id"], "top_caption": top.get("caption"),
+            "top_score": _score_text(score),
+            "top_datasets": ";".join(top.get("datasets", [])),
+            "hits": ";".join([f"{entity['id']}:{_score_text(score)}" for score, entity in hits])}
 
 
 def compare_csv(source: IO[str], target: IO[str], threshold: float = DEFAULT_THRESHOLD,

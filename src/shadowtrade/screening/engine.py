@@ -64,14 +64,8 @@ class Screener:
         without explanations (``explanation`` is None); a candidate whose score bound is below
         the threshold is not scored (see bounds.py), so this is faster.
         """
-        check_options(threshold, limit)
-        if datasets:
-            unknown = [d for d in datasets if d not in self.datasets]
-            if unknown:
-                raise NotFoundError(f"no list {unknown[0]!r} is loaded; loaded lists: "
-                                    f"{', '.join(self.datasets) or 'none'}")
-        scored = self._scored(query, limit, set(datasets or ()),
-                              threshold if matches_only else 0.0)
+        only = self._checked(threshold, limit, datasets)
+        scored = self._scored(query, limit, only, threshold if matches_only else 0.0)
         results = [_result(entity, score, threshold, explanation)
                    for score, entity, explanation in scored
                    if not matches_only or score >= threshold]
@@ -80,6 +74,32 @@ class Screener:
                           "countries": list(query.countries),
                           "identifiers": list(query.identifiers)},
                 "results": results}
+
+    def matches(self, query: ScreenQuery, threshold: float = DEFAULT_THRESHOLD,
+                limit: int = DEFAULT_LIMIT, datasets: list[str] | None = None
+                ) -> list[tuple[float, dict[str, Any]]]:
+        """``screen(..., matches_only=True)`` as (score, entity) pairs, best first: what a batch
+        run writes, without building the JSON shape for every row.
+
+        >>> engine = Screener([{"id": "x-1", "schema": "Person", "caption": "RI JE-SON",
+        ...                     "properties": {"name": ["RI JE-SON"]}, "datasets": ["x"]}])
+        >>> [(score, entity["id"]) for score, entity in engine.matches(
+        ...     ScreenQuery.build(["Ri Che-son"]))]
+        [(0.97, 'x-1')]
+        """
+        only = self._checked(threshold, limit, datasets)
+        return [(score, entity) for score, entity, _ in
+                self._scored(query, limit, only, threshold) if score >= threshold]
+
+    def _checked(self, threshold: float, limit: int, datasets: list[str] | None) -> set[str]:
+        """The datasets asked for, after refusing a bad threshold, limit or unknown list."""
+        check_options(threshold, limit)
+        if datasets:
+            unknown = [d for d in datasets if d not in self.datasets]
+            if unknown:
+                raise NotFoundError(f"no list {unknown[0]!r} is loaded; loaded lists: "
+                                    f"{', '.join(self.datasets) or 'none'}")
+        return set(datasets or ())
 
     def _scored(self, query: ScreenQuery, limit: int, only: set[str], floor: float = 0.0
                 ) -> list[tuple[float, dict[str, Any], dict[str, Any] | None]]:
