@@ -30,7 +30,7 @@ from shadowtrade.screening.arabic import arabic_key
 from shadowtrade.screening.hanja_readings import matches_pinyin
 from shadowtrade.screening.name_groups import group_of
 from shadowtrade.screening.qualifiers import is_patronymic, patronymic_stem
-from shadowtrade.screening.word_filter import WordFeatures
+from shadowtrade.screening.word_filter import WordFeatures, rewritable
 from shadowtrade.screening.normalise import (PATRONYMIC_WEIGHT, QUALIFIER_WEIGHT, PreparedName,
                                              Token, make_token, name_initials, skeleton)
 
@@ -280,7 +280,7 @@ def _word_pair(text_a: str, text_b: str) -> tuple[float, str]:
     spelled = _spelled_similarity(text_a, text_b, skel_a, skel_b)
     if spelled[0] >= 0.85 or len_a < 3 or len_b < 3 or not -3 <= len_a - len_b <= 3:
         return spelled
-    if "h" in text_a or "h" in text_b or "ova" in text_a or "ova" in text_b:
+    if rewritable(text_a) or rewritable(text_b):  # the word filter's spare edits rely on it
         return max(spelled, _transliterated(text_a, text_b))
     return spelled
 
